@@ -1,0 +1,8 @@
+"""matcher: pair lowland and remote communes for kết nghĩa twinning, explainably."""
+
+__version__ = "0.1.0"
+
+from .model import Problem, Role, Rules, SolveParams, Unit  # noqa: E402
+from .result import Result, Status  # noqa: E402
+
+__all__ = ["Problem", "Result", "Role", "Rules", "SolveParams", "Status", "Unit", "__version__"]

@@ -1,0 +1,220 @@
+"""Command line: ``matcher solve | validate | evaluate``. Thin: parse, call, print, exit.
+
+Exit codes: 0 solved (optimal or feasible) / valid, 2 bad input, 3 infeasible,
+4 no solution within the time limit, 1 internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+import warnings
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .errors import InputError
+from .io import Scenario, load_problem, load_scenario, read_plan, with_overrides, write_outputs
+from .model import Problem
+from .report import broken_rules, kpis, output_files
+from .result import Result, Status
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Pair lowland and remote communes for kết nghĩa twinning (CP-SAT).",
+    pretty_exceptions_enable=False,
+)
+
+EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 2, 3, 4
+_state = {"debug": False}
+
+
+def _err(msg: str) -> None:
+    typer.echo(msg, err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"matcher {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """matcher: balanced, explainable twinning plans."""
+    _state["debug"] = debug
+
+
+Target = Annotated[Optional[Path], typer.Argument(
+    help="Scenario .toml or a units table (CSV/XLSX/GeoJSON/GPKG). Default: Da Nang 2025.")]
+PairsOpt = Annotated[Optional[Path], typer.Option("--pairs", help="Pairs table (locked/forbidden).")]
+TravelOpt = Annotated[Optional[Path], typer.Option("--travel", help="Travel table (km, minutes).")]
+CapOpt = Annotated[Optional[float], typer.Option("--max-distance-km", help="Distance cap, road km.")]
+MinOpt = Annotated[Optional[float], typer.Option("--max-minutes", help="Travel-time cap, minutes.")]
+DetourOpt = Annotated[Optional[float], typer.Option("--detour-factor", help="Road km per geodesic km.")]
+MetricOpt = Annotated[Optional[str], typer.Option("--distance-metric", help="km or minutes.")]
+RemoteMaxOpt = Annotated[Optional[int], typer.Option("--remote-max-partners", help="Max partners of a remote unit.")]
+LowMaxOpt = Annotated[Optional[int], typer.Option("--lowland-max-partners", help="Max partners of a lowland unit.")]
+TimeOpt = Annotated[Optional[float], typer.Option("--time-limit", help="Seconds for all stages together.")]
+WorkersOpt = Annotated[Optional[int], typer.Option("--workers", help="CP-SAT workers (1 = reproducible).")]
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Random seed.")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder for the result files.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")]
+
+
+def _guard(fn):
+    """Run a command body: bad input -> exit 2 with one line per problem, no traceback."""
+    try:
+        with warnings.catch_warnings(record=True):
+            return fn()
+    except InputError as e:
+        for issue in e.issues:
+            _err(str(issue))
+        _err(f"{len(e.issues)} problem(s) found; nothing was written.")
+        if _state["debug"]:
+            traceback.print_exc()
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except typer.Exit:
+        raise
+    except Exception as e:
+        if _state["debug"]:
+            raise
+        _err(f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)")
+        raise typer.Exit(1) from None
+
+
+def _scenario(target, pairs, travel, cap, max_minutes, detour, metric, remote_max, lowland_max,
+              time_limit, workers, seed) -> Scenario:
+    sc = load_scenario(target)
+    return with_overrides(
+        sc, pairs=pairs, travel=travel,
+        rules={"max_distance_km": cap, "max_minutes": max_minutes, "detour_factor": detour,
+               "distance_metric": metric, "remote_max_partners": remote_max,
+               "lowland_max_partners": lowland_max},
+        params={"time_limit_s": time_limit, "workers": workers, "seed": seed},
+    )
+
+
+def _load(sc: Scenario) -> tuple[Problem, list[str]]:
+    problem, warns = load_problem(sc)
+    for w in warns:
+        _err(f"warning: {w}")
+    return problem, warns
+
+
+def _exit_for(result: Result) -> int:
+    if result.status.has_solution:
+        return 0
+    if result.status is Status.INFEASIBLE:
+        return EXIT_INFEASIBLE
+    return EXIT_NO_SOLUTION
+
+
+def _print_result(problem: Problem, result: Result, written: list[Path] | None) -> None:
+    typer.echo(result.summary())
+    if result.status.has_solution:
+        k = kpis(problem, result)
+        typer.echo(f"smallest coverage {k.min_coverage:.3f}, total shortfall {k.total_shortfall}, "
+                   f"total distance {k.total_distance_km:.1f} km, longest {k.longest_km:.1f} km")
+    for p in written or []:
+        typer.echo(f"wrote {p}")
+
+
+@app.command()
+def solve(
+    target: Target = None, out: OutOpt = Path("matcher-out"), pairs: PairsOpt = None,
+    travel: TravelOpt = None, max_distance_km: CapOpt = None, max_minutes: MinOpt = None,
+    detour_factor: DetourOpt = None, distance_metric: MetricOpt = None,
+    remote_max_partners: RemoteMaxOpt = None, lowland_max_partners: LowMaxOpt = None,
+    time_limit: TimeOpt = None, workers: WorkersOpt = None, seed: SeedOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Solve a scenario and write pairs.csv, remote_summary.csv, lowland_summary.csv,
+    units.csv and summary.json to --out."""
+    from .solve import solve as run_solve
+
+    def body():
+        sc = _scenario(target, pairs, travel, max_distance_km, max_minutes, detour_factor,
+                       distance_metric, remote_max_partners, lowland_max_partners,
+                       time_limit, workers, seed)
+        problem, warns = _load(sc)
+        progress = None if quiet else _err
+        if progress:
+            progress(f"{problem.name}: {len(problem.lowland)} lowland, {len(problem.remote)} remote, "
+                     f"{len(problem.locked)} locked pairs; time limit {sc.params.time_limit_s:g} s")
+        result = run_solve(problem, sc.params, progress)
+        written = None
+        if result.status.has_solution:
+            files = output_files(problem, result, str(sc.path) if sc.path else str(sc.units), warns)
+            written = write_outputs(out, files, sc.inputs)
+        _print_result(problem, result, written)
+        if result.status is Status.INFEASIBLE:
+            _err("infeasible: the rules cannot all hold (check partner bounds, the distance cap and locked pairs); nothing was written.")
+        elif not result.status.has_solution:
+            _err("no solution found within the time limit; try a longer --time-limit. Nothing was written.")
+        return _exit_for(result)
+
+    raise typer.Exit(_guard(body))
+
+
+@app.command()
+def validate(
+    target: Target = None, pairs: PairsOpt = None, travel: TravelOpt = None,
+) -> None:
+    """Check every input file and report every problem at once (exit 0 or 2)."""
+
+    def body():
+        sc = with_overrides(load_scenario(target), pairs=pairs, travel=travel)
+        problem, _ = _load(sc)
+        from .distance import candidates
+
+        n = len(candidates(problem))
+        typer.echo(f"ok: {len(problem.lowland)} lowland, {len(problem.remote)} remote, "
+                   f"{len(problem.locked)} locked, {len(problem.forbidden)} forbidden pairs, "
+                   f"{n} allowed pairs, domains: {', '.join(problem.domains) or '(none)'}")
+        return 0
+
+    raise typer.Exit(_guard(body))
+
+
+@app.command()
+def evaluate(
+    target: Target = None,
+    plan: Annotated[Path, typer.Option("--plan", help="The plan to score: a table with lowland_code, remote_code.")] = ...,
+    out: OutOpt = Path("matcher-eval"), pairs: PairsOpt = None, travel: TravelOpt = None,
+    max_distance_km: CapOpt = None, detour_factor: DetourOpt = None,
+    time_limit: TimeOpt = None, workers: WorkersOpt = None, seed: SeedOpt = None,
+) -> None:
+    """Score a hand-made plan with the same outputs, plus the rules it breaks (exit 0)."""
+    from .solve import evaluate as run_evaluate
+
+    def body():
+        sc = _scenario(target, pairs, travel, max_distance_km, None, detour_factor, None, None, None,
+                       time_limit, workers, seed)
+        problem, warns = _load(sc)
+        plan_pairs = read_plan(plan, problem)
+        result = run_evaluate(problem, plan_pairs, sc.params)
+        broken = broken_rules(problem, result)
+        files = output_files(problem, result, str(sc.path) if sc.path else str(sc.units), warns, broken)
+        written = write_outputs(out, files, [*sc.inputs, Path(plan)])
+        _print_result(problem, result, written)
+        if broken:
+            typer.echo(f"the plan breaks {len(broken)} rule(s):")
+            for b in broken:
+                typer.echo(f"  - {b}")
+        else:
+            typer.echo("the plan keeps every rule")
+        return 0 if result.status.has_solution else _exit_for(result)
+
+    raise typer.Exit(_guard(body))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

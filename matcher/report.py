@@ -1,0 +1,256 @@
+"""Tables and the summary from a :class:`~matcher.result.Result`. Never solves.
+
+Every KPI here is recomputed from the result's pairs and staff split, so it matches
+what ``pairs.csv`` shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import __version__
+from .distance import candidates
+from .model import Problem, Role
+from .result import Pair, Result
+
+
+@dataclass(frozen=True)
+class Kpis:
+    min_coverage: float
+    total_shortfall: int
+    total_distance_km: float
+    longest_km: float
+    total_minutes: float | None
+    n_pairs: int
+
+
+def covered(problem: Problem, pairs: tuple[Pair, ...]) -> dict[str, dict[str, int]]:
+    """Covered need per remote unit and domain: min(need, staff allotted)."""
+    got: dict[str, dict[str, int]] = {r.code: {} for r in problem.remote}
+    for p in pairs:
+        acc = got.setdefault(p.remote_code, {})
+        for d, v in p.allot.items():
+            acc[d] = acc.get(d, 0) + v
+    return {
+        r.code: {d: min(r.need.get(d, 0), got[r.code].get(d, 0)) for d in problem.domains}
+        for r in problem.remote
+    }
+
+
+def coverage_ratio(problem: Problem, code: str, cov: dict[str, int]) -> float:
+    total = problem.unit(code).total_need
+    return sum(cov.values()) / total if total else 1.0
+
+
+def kpis(problem: Problem, result: Result) -> Kpis:
+    cov = covered(problem, result.pairs)
+    ratios = [coverage_ratio(problem, r.code, cov[r.code]) for r in problem.remote]
+    short = sum(r.total_need - sum(cov[r.code].values()) for r in problem.remote)
+    mins = [p.minutes for p in result.pairs]
+    return Kpis(
+        min_coverage=min(ratios, default=1.0),
+        total_shortfall=int(short),
+        total_distance_km=sum(p.km for p in result.pairs),
+        longest_km=max((p.km for p in result.pairs), default=0.0),
+        total_minutes=sum(mins) if mins and None not in mins else None,
+        n_pairs=len(result.pairs),
+    )
+
+
+def _names(problem: Problem) -> dict[str, str]:
+    return {u.code: u.name for u in problem.units}
+
+
+def pairs_frame(problem: Problem, result: Result) -> pd.DataFrame:
+    names = _names(problem)
+    remote_order = {r.code: i for i, r in enumerate(problem.remote)}
+    rows = []
+    for p in sorted(result.pairs, key=lambda p: (remote_order[p.remote_code], p.km)):
+        row = {
+            "lowland_code": p.lowland_code,
+            "lowland_name": names[p.lowland_code],
+            "remote_code": p.remote_code,
+            "remote_name": names[p.remote_code],
+            "distance_km": round(p.km, 1),
+            "distance_source": p.km_source,
+            "minutes": None if p.minutes is None else round(p.minutes, 1),
+            "locked": p.locked,
+            "pair_status": "locked (existing)" if p.locked else "new",
+            "domains_covered": "; ".join(f"{d} {v}" for d, v in p.allot.items()),
+        }
+        for d in problem.domains:
+            row[f"staff_{d}"] = p.allot.get(d, 0)
+        rows.append(row)
+    cols = ["lowland_code", "lowland_name", "remote_code", "remote_name", "distance_km",
+            "distance_source", "minutes", "locked", "pair_status", "domains_covered"]
+    return pd.DataFrame(rows, columns=cols + [f"staff_{d}" for d in problem.domains])
+
+
+def remote_frame(problem: Problem, result: Result) -> pd.DataFrame:
+    names = _names(problem)
+    cov = covered(problem, result.pairs)
+    rows = []
+    for r in problem.remote:
+        partners = [p.lowland_code for p in result.pairs if p.remote_code == r.code]
+        row = {
+            "remote_code": r.code,
+            "remote_name": r.name,
+            "partners": "; ".join(partners),
+            "partner_names": "; ".join(names[c] for c in partners),
+            "n_partners": len(partners),
+            "need_total": r.total_need,
+            "covered_total": sum(cov[r.code].values()),
+            "coverage_ratio": round(coverage_ratio(problem, r.code, cov[r.code]), 4),
+        }
+        for d in problem.domains:
+            row[f"need_{d}"] = r.need.get(d, 0)
+            row[f"covered_{d}"] = cov[r.code][d]
+            row[f"uncovered_{d}"] = r.need.get(d, 0) - cov[r.code][d]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def lowland_frame(problem: Problem, result: Result) -> pd.DataFrame:
+    names = _names(problem)
+    rows = []
+    for lo in problem.lowland:
+        mine = [p for p in result.pairs if p.lowland_code == lo.code]
+        row = {
+            "lowland_code": lo.code,
+            "lowland_name": lo.name,
+            "partners": "; ".join(p.remote_code for p in mine),
+            "partner_names": "; ".join(names[p.remote_code] for p in mine),
+            "n_partners": len(mine),
+        }
+        for d in problem.domains:
+            row[f"supply_{d}"] = lo.supply.get(d, 0)
+            row[f"committed_{d}"] = sum(p.allot.get(d, 0) for p in mine)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def units_frame(problem: Problem) -> pd.DataFrame:
+    """Units with coordinates, so maps can be drawn from a result folder alone."""
+    rows = []
+    for u in problem.units:
+        row = {"code": u.code, "name": u.name, "role": u.role.value, "lat": u.lat, "lon": u.lon}
+        for d in problem.domains:
+            if u.role is Role.LOWLAND:
+                row[f"supply_{d}"] = u.supply.get(d, 0)
+            if u.role is Role.REMOTE:
+                row[f"need_{d}"] = u.need.get(d, 0)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def broken_rules(problem: Problem, result: Result) -> list[str]:
+    """The scenario rules a plan breaks, one sentence each (for hand-made plans)."""
+    names = _names(problem)
+    out = []
+    chosen = {(p.lowland_code, p.remote_code) for p in result.pairs}
+    for lc, rc in sorted(problem.locked - chosen):
+        out.append(f"locked pair {names[lc]} ({lc}) - {names[rc]} ({rc}) is missing")
+    for lc, rc in sorted(problem.forbidden & chosen):
+        out.append(f"forbidden pair {names[lc]} ({lc}) - {names[rc]} ({rc}) is used")
+    lows, rems = problem.lowland, problem.remote
+    allowed = {(lows[c.li].code, rems[c.ri].code) for c in candidates(problem)}
+    for p in result.pairs:
+        key = (p.lowland_code, p.remote_code)
+        if key not in allowed and key not in problem.forbidden:
+            cap = problem.rules.max_distance_km
+            out.append(
+                f"pair {names[key[0]]} ({key[0]}) - {names[key[1]]} ({key[1]}) is {p.km:.1f} km, "
+                f"beyond the cap of {cap} km" if cap is not None else
+                f"pair {names[key[0]]} - {names[key[1]]} is not allowed by the travel caps"
+            )
+    for u in problem.units:
+        if u.role is Role.EXCLUDED:
+            continue
+        n = sum(1 for p in result.pairs if u.code in (p.lowland_code, p.remote_code))
+        lo, hi = problem.partner_bounds(u)
+        if not lo <= n <= hi:
+            out.append(f"{u.name} ({u.code}) has {n} partners, allowed {lo}..{hi}")
+        if u.capacity is not None:
+            load = sum(
+                (problem.travel.get((p.lowland_code, u.code)).load or 1)
+                if problem.travel.get((p.lowland_code, u.code)) else 1
+                for p in result.pairs if p.remote_code == u.code
+            )
+            if load > u.capacity:
+                out.append(f"{u.name} ({u.code}) carries load {load}, capacity {u.capacity}")
+    return out
+
+
+def summary(problem: Problem, result: Result, scenario_path: str | None, warnings: list[str],
+            broken: list[str] | None = None) -> dict:
+    k = kpis(problem, result)
+    rules = problem.rules
+    assumptions = list(problem.assumptions)
+    if not any(c.km_source == "travel table" for c in result.pairs):
+        assumptions.append(
+            f"Distances are geodesic km between the units' points x detour factor "
+            f"{rules.detour_factor} (no travel table for these pairs)."
+        )
+    else:
+        assumptions.append(
+            f"Distances come from the travel table where given, else geodesic km x detour "
+            f"factor {rules.detour_factor}."
+        )
+    out = {
+        "status": result.status.value,
+        "mode": result.mode,
+        "stages": [
+            {"name": s.name, "status": s.status.value, "value": s.value, "bound": s.bound,
+             "gap": s.gap, "seconds": round(s.seconds, 3), "unit": s.unit}
+            for s in result.stages
+        ],
+        "n_lowland": len(problem.lowland),
+        "n_remote": len(problem.remote),
+        "n_pairs": k.n_pairs,
+        "n_locked_pairs": sum(p.locked for p in result.pairs),
+        "min_coverage": k.min_coverage,
+        "total_shortfall": k.total_shortfall,
+        "total_distance_km": round(k.total_distance_km, 3),
+        "longest_distance_km": round(k.longest_km, 3),
+        "total_minutes": k.total_minutes,
+        "solve_seconds": round(result.seconds, 3),
+        "solver": result.solver,
+        "solver_params": dict(result.params),
+        "scenario": {
+            "name": problem.name,
+            "file": scenario_path,
+            "max_distance_km": rules.max_distance_km,
+            "max_minutes": rules.max_minutes,
+            "detour_factor": rules.detour_factor,
+            "distance_metric": rules.distance_metric,
+            "objectives": list(rules.objectives),
+            "tolerances": dict(rules.tolerances),
+            "partners": {
+                "lowland": [rules.lowland_min_partners, rules.lowland_max_partners],
+                "remote": [rules.remote_min_partners, rules.remote_max_partners],
+            },
+            "domains": list(problem.domains),
+        },
+        "assumptions": assumptions,
+        "sources": list(problem.sources),
+        "warnings": list(warnings),
+        "matcher_version": __version__,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    if broken is not None:
+        out["broken_rules"] = broken
+    return out
+
+
+def output_files(problem: Problem, result: Result, scenario_path: str | None, warnings: list[str],
+                 broken: list[str] | None = None) -> dict:
+    return {
+        "pairs.csv": pairs_frame(problem, result),
+        "remote_summary.csv": remote_frame(problem, result),
+        "lowland_summary.csv": lowland_frame(problem, result),
+        "units.csv": units_frame(problem),
+        "summary.json": summary(problem, result, scenario_path, warnings, broken),
+    }
