@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
 import tomllib
@@ -79,13 +80,26 @@ def read_table(path: Path) -> Table:
     except InputError:
         raise
     except UnicodeDecodeError as e:
-        msg = f"not UTF-8 text ({e.reason} at byte {e.start}); save it as UTF-8 CSV"
-        raise InputError([ValidationIssue(path.name, None, None, None, msg)]) from e
+        raise InputError([_not_utf8(path, e)]) from e
     except Exception as e:  # unreadable file of a known type
         msg = f"cannot be read as {suffix[1:].upper()}: {e}"
         raise InputError([ValidationIssue(path.name, None, None, None, msg)]) from e
     msg = f"unsupported file type '{suffix}' (use CSV, XLSX, GeoJSON or GeoPackage)"
     raise InputError([ValidationIssue(path.name, None, None, None, msg)])
+
+
+def _not_utf8(path: Path, err: UnicodeDecodeError) -> ValidationIssue:
+    """Locate the first bad byte in the whole file (pandas reports offsets within a chunk)."""
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        err = e
+    else:  # pragma: no cover - pandas and Python disagree
+        return ValidationIssue(path.name, None, None, None, f"not UTF-8 text ({err.reason})")
+    row = raw.count(b"\n", 0, err.start) + 1
+    msg = f"not UTF-8 text ({err.reason} at byte {err.start}); save it as UTF-8 CSV"
+    return ValidationIssue(path.name, row, None, None, msg)
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
@@ -134,7 +148,8 @@ def _int_cell(table, i, col, raw, issues, *, allow_empty=False, minimum=0):
         issues.append(table.issue(i, col, raw, "empty cell; write 0 for none"))
         return None
     try:
-        value = float(raw.replace(",", "")) if "," in raw and "." not in raw else float(raw)
+        # a comma only as a thousands separator: '1,5' is a decimal comma, not 15
+        value = float(raw.replace(",", "")) if re.fullmatch(r"-?\d{1,3}(,\d{3})+", raw) else float(raw)
     except ValueError:
         issues.append(table.issue(i, col, raw, "not a number"))
         return None
@@ -470,11 +485,12 @@ def _settings(data: Mapping, bad) -> tuple[dict, dict]:
     rules: dict = {}
     params: dict = {}
 
-    def num(src, key, target, out_key, kind=float, minimum=0):
+    def num(src, key, target, out_key, kind=float, minimum=0, section=None):
         if key in src:
             v = src[key]
             if isinstance(v, bool) or not isinstance(v, (int, float)) or (kind is int and int(v) != v) or v < minimum:
-                bad(key, v, f"expected a {'whole ' if kind is int else ''}number >= {minimum}")
+                name = f"{section}.{key}" if section else key
+                bad(name, v, f"expected a {'whole ' if kind is int else ''}number >= {minimum}")
             else:
                 target[out_key] = kind(v)
 
@@ -506,12 +522,12 @@ def _settings(data: Mapping, bad) -> tuple[dict, dict]:
     if isinstance(part, dict):
         for k in PARTNER_KEYS:
             side, end = k.split("_")
-            num(part, k, rules, f"{side}_{end}_partners", kind=int)
+            num(part, k, rules, f"{side}_{end}_partners", kind=int, section="partners")
     solver = data.get("solver", {})
     if isinstance(solver, dict):
-        num(solver, "time_limit_s", params, "time_limit_s", minimum=0.01)
-        num(solver, "workers", params, "workers", kind=int, minimum=1)
-        num(solver, "seed", params, "seed", kind=int)
+        num(solver, "time_limit_s", params, "time_limit_s", minimum=0.01, section="solver")
+        num(solver, "workers", params, "workers", kind=int, minimum=1, section="solver")
+        num(solver, "seed", params, "seed", kind=int, section="solver")
     return rules, params
 
 
