@@ -1,4 +1,4 @@
-r"""Lexicographic twinning model on CP-SAT. The only module that imports ortools.
+r"""Lexicographic twinning model on CP-SAT, with LP bounds. The only module that imports ortools.
 
 Formulation
 -----------
@@ -8,56 +8,78 @@ distance/time caps and not forbidden, or locked).
 
 Data: supply :math:`s_{ld}`, need :math:`n_{rd}` (non-negative integers), total need
 :math:`N_r = \sum_d n_{rd}`, partner bounds :math:`[a_u, b_u]`, optional capacity
-:math:`c_r` and pair load :math:`w_{lr}` (default 1), pair cost :math:`t_{lr}` in metres
-(or seconds when the scenario measures minutes), locked pairs :math:`K \subseteq A`.
+:math:`c_r` and pair load :math:`w_{lr}` (default 1), pair cost :math:`t_{lr}` in integer
+metres (or seconds when the scenario measures minutes), locked pairs :math:`K \subseteq A`.
 
 Variables:
   :math:`x_{lr} \in \{0,1\}` for :math:`(l,r) \in A` (pair chosen);
   :math:`y_{lrd} \in \{0..\min(s_{ld}, n_{rd})\}` staff of :math:`l` allotted to :math:`r`
   in :math:`d`, only where both are positive.
 
-Constraints (one builder each, below):
+Constraints (one builder function each, below):
   locked        :math:`x_{lr} = 1` for :math:`(l,r) \in K`
   partners      :math:`a_u \le \sum x \le b_u` for every unit :math:`u`
   link          :math:`y_{lrd} \le \min(s_{ld}, n_{rd})\, x_{lr}`
-  staff         :math:`\sum_r y_{lrd} \le s_{ld}` (no person counted twice; only for
-                units that may take several partners, otherwise implied by link)
+  staff         :math:`\sum_r y_{lrd} \le s_{ld}` (no person counted twice; only for units
+                that may take several partners, otherwise implied by link)
   need          :math:`\sum_l y_{lrd} \le n_{rd}`, so covered need
                 :math:`C_{rd} = \sum_l y_{lrd} = \min(n_{rd}, \text{allotted})` at no loss
   capacity      :math:`\sum_l w_{lr} x_{lr} \le c_r` where :math:`c_r` is given
 
 Objectives, lexicographic in the scenario's order (default balance, shortfall, distance);
-each stage adds its optimum (loosened by its relative tolerance) as a constraint and hints
-the next stage with its solution:
-  balance    max :math:`T` s.t. :math:`S \cdot \sum_d C_{rd} \ge N_r T` for :math:`N_r > 0`,
-             :math:`T \in [0, S]`, :math:`S = 10\,000`: the smallest coverage ratio, in
-             units of 1/10 000 (remote units with no need count as fully covered);
-  shortfall  min :math:`\sum_{r,d} (n_{rd} - C_{rd})`, in the tables' own units;
-  distance   min :math:`\sum t_{lr} x_{lr}`, integer metres (or seconds).
+each stage's optimum (loosened by its relative tolerance) is kept as a constraint in the
+later stages, and its solution hints the next:
+  balance    maximise :math:`\min_r C_r / N_r` over :math:`N_r > 0` (a remote unit with no
+             need counts as fully covered); kept as the integer floors
+             :math:`C_r \ge k_r = \lceil v^* N_r \rceil`;
+  shortfall  minimise :math:`\sum_{r,d} (n_{rd} - C_{rd})`, in the tables' own units;
+  distance   minimise :math:`\sum t_{lr} x_{lr}` (metres or seconds; reported in km or min).
 
-Reported stage values are recomputed from the solution in float (ratio, need units, km or
-minutes); the balance stage is optimal to within 1/S.
+How the stages are proven (the maximin stage defeats a plain model)
+-------------------------------------------------------------------
+*Holder cuts.* Given floors :math:`k_r`, remote :math:`r` may lose at most
+:math:`N_r - k_r` need units. For every domain set :math:`Q` with
+:math:`\sum_{d \in Q} n_{rd} > N_r - k_r`, it therefore needs at least one partner that
+supplies some domain of :math:`Q`: :math:`\sum_{l \in H_Q} x_{lr} \ge 1`. These integer
+roundings carry the pigeonhole argument (31 IT holders cannot serve 33 communes) that the
+LP relaxation otherwise spreads away; only minimal :math:`Q` are added.
 
-Reproducibility: with ``workers == 1`` the stage budgets are CP-SAT *deterministic* time
-(``max_deterministic_time``), so a fixed seed gives the same plan on every run of the same
-build; a wall-clock guard of three times the budget still applies.
+*Balance by probing.* A short CP-SAT run maximising :math:`T` (with
+:math:`10\,000\, C_r \ge N_r T`) gives a plan of exact ratio :math:`v`. Then the probe
+"strictly better than :math:`v`" (:math:`C_r \ge \lfloor v N_r \rfloor + 1` for all
+:math:`r`, plus its holder cuts) is first tested by the LP relaxation (GLOP): LP
+infeasible proves :math:`v` optimal; otherwise CP-SAT decides the probe, raising
+:math:`v` or proving it. Values are exact fractions, not a grid.
+
+*LP bounds.* Each minimising stage first solves its LP relaxation (with all kept
+constraints and holder cuts); :math:`\lceil z_{LP} \rceil` is a valid bound, added to the
+CP-SAT model, so CP-SAT stops as soon as it meets it.
+
+Reproducibility: with ``workers == 1`` the CP-SAT budgets are *deterministic* time
+(``max_deterministic_time``) and GLOP is deterministic, so a fixed seed gives the same plan
+on every run of the same build; a wall-clock guard of three times the budget still applies.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
 
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from .distance import Candidate, candidates, geodesic_km, pair_metrics
 from .model import Problem, SolveParams
 from .result import Pair, Result, StageResult, Status
 
-SCALE = 10_000  # balance ratio resolution
-SOLVER_NAME = "OR-Tools CP-SAT"
+SCALE = 10_000  # resolution of the ratio variable T in the first balance run
+SOLVER_NAME = "OR-Tools CP-SAT (+ GLOP LP bounds)"
+FIRST_BALANCE_S = 1.0  # at most this long for the first balance run; probes do the rest
+MAX_CUT_DOMAINS = 10  # enumerate all domain subsets up to this many needy domains
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -68,105 +90,210 @@ _STATUS = {
 }
 
 Progress = Callable[[str], None]
+Terms = list[tuple[int, object]]  # (coefficient, variable)
+
+
+# ---- two backends, one set of builders --------------------------------------------------
+
+
+class CpBackend:
+    """CP-SAT: integer variables."""
+
+    def __init__(self) -> None:
+        self.m = cp_model.CpModel()
+
+    def bool_var(self, name: str):
+        return self.m.new_bool_var(name)
+
+    def int_var(self, lo: int, hi: int, name: str):
+        return self.m.new_int_var(lo, hi, name)
+
+    def linear(self, terms: Terms, lo: float | None, hi: float | None) -> None:
+        if not terms:
+            if (lo is not None and lo > 0) or (hi is not None and hi < 0):
+                self.m.add_bool_or([])  # always false: the model is infeasible
+            return
+        expr = cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
+        if lo is not None:
+            self.m.add(expr >= math.ceil(lo - 1e-9))
+        if hi is not None:
+            self.m.add(expr <= math.floor(hi + 1e-9))
+
+
+class LpBackend:
+    """GLOP: the LP relaxation of the same model."""
+
+    def __init__(self) -> None:
+        self.s = pywraplp.Solver.CreateSolver("GLOP")
+
+    def bool_var(self, name: str):
+        return self.s.NumVar(0, 1, name)
+
+    def int_var(self, lo: int, hi: int, name: str):
+        return self.s.NumVar(lo, hi, name)
+
+    def linear(self, terms: Terms, lo: float | None, hi: float | None) -> None:
+        inf = self.s.infinity()
+        row = self.s.RowConstraint(-inf if lo is None else lo, inf if hi is None else hi, "")
+        for c, v in terms:
+            row.SetCoefficient(v, row.GetCoefficient(v) + c)
 
 
 @dataclass
 class Built:
-    """A CP-SAT model with its variables, as built from a problem."""
+    """A model with its variables and objective terms."""
 
-    model: cp_model.CpModel
+    backend: CpBackend | LpBackend
     cands: list[Candidate]
-    x: dict[int, cp_model.IntVar]  # candidate index -> x
-    y: dict[tuple[int, str], cp_model.IntVar]  # (candidate index, domain) -> y
-    covered: dict[int, list[cp_model.IntVar]]  # remote index -> its y vars
-    exprs: dict[str, cp_model.LinearExprT]
-    cost_int: list[int]
+    x: dict[int, object]  # candidate index -> x
+    y: dict[tuple[int, str], object]  # (candidate index, domain) -> y (splitting units)
+    cov: dict[tuple[int, str], object]  # (remote index, domain) -> covered need C
+    covered: dict[int, Terms]  # remote index -> terms of its covered need
+    shortfall: tuple[int, Terms]  # constant + terms
+    distance: Terms
+    t: object | None = None  # ratio variable (CP-SAT balance run only)
 
 
 # ---- constraint builders ---------------------------------------------------------------
 
 
-def add_pair_vars(m: cp_model.CpModel, problem: Problem, cands: list[Candidate]):
+def _multi(problem: Problem, li: int) -> bool:
+    """Whether a lowland unit may take several partners (and so must split its staff)."""
+    return problem.partner_bounds(problem.lowland[li])[1] > 1
+
+
+def add_pair_vars(b, problem: Problem, cands: list[Candidate]):
+    """x for every candidate; y only for lowland units that may split their staff."""
     lows, rems = problem.lowland, problem.remote
     x, y = {}, {}
     for k, c in enumerate(cands):
         lo, re = lows[c.li], rems[c.ri]
-        x[k] = m.new_bool_var(f"x[{lo.code},{re.code}]")
+        x[k] = b.bool_var(f"x[{lo.code},{re.code}]")
+        if not _multi(problem, c.li):
+            continue
         for d in problem.domains:
             ub = min(lo.supply.get(d, 0), re.need.get(d, 0))
             if ub > 0:
-                y[k, d] = m.new_int_var(0, ub, f"y[{lo.code},{re.code},{d}]")
+                y[k, d] = b.int_var(0, ub, f"y[{lo.code},{re.code},{d}]")
     return x, y
 
 
-def add_locked(m, cands, x) -> int:
+def add_locked(b, cands: list[Candidate], x) -> int:
     n = 0
     for k, c in enumerate(cands):
         if c.locked:
-            m.add(x[k] == 1)
+            b.linear([(1, x[k])], 1, 1)
             n += 1
     return n
 
 
-def add_partner_bounds(m, problem: Problem, cands, x) -> int:
-    by_l: dict[int, list] = {i: [] for i in range(len(problem.lowland))}
-    by_r: dict[int, list] = {i: [] for i in range(len(problem.remote))}
+def add_partner_bounds(b, problem: Problem, cands: list[Candidate], x) -> int:
+    by_l: dict[int, Terms] = {i: [] for i in range(len(problem.lowland))}
+    by_r: dict[int, Terms] = {i: [] for i in range(len(problem.remote))}
     for k, c in enumerate(cands):
-        by_l[c.li].append(x[k])
-        by_r[c.ri].append(x[k])
+        by_l[c.li].append((1, x[k]))
+        by_r[c.ri].append((1, x[k]))
     n = 0
     for units, groups in ((problem.lowland, by_l), (problem.remote, by_r)):
         for i, u in enumerate(units):
             lo, hi = problem.partner_bounds(u)
-            m.add_linear_constraint(sum(groups[i]), lo, hi)
+            b.linear(groups[i], lo, hi)
             n += 1
     return n
 
 
-def add_links(m, problem: Problem, cands, x, y) -> int:
-    n = 0
+def add_links(b, problem: Problem, cands: list[Candidate], x, y) -> int:
     for (k, d), var in y.items():
         c = cands[k]
         ub = min(problem.lowland[c.li].supply[d], problem.remote[c.ri].need[d])
-        m.add(var <= ub * x[k])
-        n += 1
-    return n
+        b.linear([(1, var), (-ub, x[k])], None, 0)
+    return len(y)
 
 
-def add_staff_limits(m, problem: Problem, cands, y) -> int:
+def add_staff_limits(b, problem: Problem, cands: list[Candidate], y) -> int:
     """No person counted twice: only for lowland units that may take several partners."""
-    per: dict[tuple[int, str], list] = {}
+    per: dict[tuple[int, str], Terms] = {}
     for (k, d), var in y.items():
-        per.setdefault((cands[k].li, d), []).append(var)
+        per.setdefault((cands[k].li, d), []).append((1, var))
     n = 0
-    for (li, d), vars_ in per.items():
+    for (li, d), terms in per.items():
         lo = problem.lowland[li]
-        if problem.partner_bounds(lo)[1] > 1 and len(vars_) > 1:
-            m.add(sum(vars_) <= lo.supply[d])
+        if problem.partner_bounds(lo)[1] > 1 and len(terms) > 1:
+            b.linear(terms, None, lo.supply[d])
             n += 1
     return n
 
 
-def add_need_limits(m, problem: Problem, cands, y) -> dict[int, list]:
-    per: dict[tuple[int, str], list] = {}
-    for (k, d), var in y.items():
-        per.setdefault((cands[k].ri, d), []).append(var)
-    covered: dict[int, list] = {i: [] for i in range(len(problem.remote))}
-    for (ri, d), vars_ in per.items():
-        if len(vars_) > 1:
-            m.add(sum(vars_) <= problem.remote[ri].need[d])
-        covered[ri].extend(vars_)
-    return covered
+def add_covered(b, problem: Problem, cands: list[Candidate], x, y):
+    """Covered need C[r,d] <= need, and <= what the partners can give: the whole
+    (need-capped) supply of a single-partner lowland unit, the allotment y of others."""
+    per: dict[tuple[int, str], Terms] = {}
+    for k, c in enumerate(cands):
+        lo, re = problem.lowland[c.li], problem.remote[c.ri]
+        for d in problem.domains:
+            if (k, d) in y:
+                per.setdefault((c.ri, d), []).append((1, y[k, d]))
+            else:
+                give = min(lo.supply.get(d, 0), re.need.get(d, 0))
+                if give > 0 and not _multi(problem, c.li):
+                    per.setdefault((c.ri, d), []).append((give, x[k]))
+    cov: dict[tuple[int, str], object] = {}
+    covered: dict[int, Terms] = {i: [] for i in range(len(problem.remote))}
+    for (ri, d), terms in per.items():
+        re = problem.remote[ri]
+        var = b.int_var(0, re.need[d], f"C[{re.code},{d}]")
+        b.linear([(1, var)] + [(-c, v) for c, v in terms], None, 0)
+        cov[ri, d] = var
+        covered[ri].append((1, var))
+    return cov, covered
 
 
-def add_capacities(m, problem: Problem, cands, x) -> int:
+def add_capacities(b, problem: Problem, cands: list[Candidate], x) -> int:
     n = 0
     for ri, re in enumerate(problem.remote):
         if re.capacity is None:
             continue
-        terms = [c.load * x[k] for k, c in enumerate(cands) if c.ri == ri]
-        m.add(sum(terms) <= re.capacity)
+        b.linear([(c.load, x[k]) for k, c in enumerate(cands) if c.ri == ri], None, re.capacity)
         n += 1
+    return n
+
+
+def add_coverage_floors(b, covered: dict[int, Terms], floors: Mapping[int, int]) -> int:
+    """Covered need of remote ``r`` at least ``floors[r]`` (the kept balance stage)."""
+    for ri, k in floors.items():
+        b.linear(covered[ri], k, None)
+    return len(floors)
+
+
+def holder_sets(problem: Problem, ri: int, floor: int) -> list[tuple[str, ...]]:
+    """Minimal domain sets Q whose need exceeds what remote ``ri`` may lose at ``floor``."""
+    re = problem.remote[ri]
+    slack = re.total_need - floor
+    needy = [d for d in problem.domains if re.need.get(d, 0) > 0]
+    max_size = len(needy) if len(needy) <= MAX_CUT_DOMAINS else 2
+    found: list[tuple[str, ...]] = []
+    for size in range(1, max_size + 1):
+        for q in itertools.combinations(needy, size):
+            if sum(re.need[d] for d in q) > slack and not any(set(f) <= set(q) for f in found):
+                found.append(q)
+    return found
+
+
+def add_holder_cuts(b, problem: Problem, cands: list[Candidate], x, floors: Mapping[int, int]) -> int:
+    """For each minimal Q of :func:`holder_sets`: at least one partner supplying Q."""
+    by_r: dict[int, list[int]] = {}
+    for k, c in enumerate(cands):
+        by_r.setdefault(c.ri, []).append(k)
+    n = 0
+    for ri, floor in floors.items():
+        re = problem.remote[ri]
+        for q in holder_sets(problem, ri, floor):
+            terms = [
+                (1, x[k]) for k in by_r.get(ri, [])
+                if any(problem.lowland[cands[k].li].supply.get(d, 0) > 0 and re.need[d] > 0 for d in q)
+            ]
+            b.linear(terms, 1, None)
+            n += 1
     return n
 
 
@@ -177,47 +304,73 @@ def cost_units(problem: Problem, c: Candidate) -> int:
     return round(c.km * 1000)
 
 
-def build(problem: Problem, cands: list[Candidate] | None = None, *, fixed=False) -> Built:
-    """Build the model. ``fixed`` pins every candidate (evaluation of a given plan) and
-    drops the partner-count and capacity rules, which the report checks instead."""
-    cands = candidates(problem) if cands is None else cands
-    m = cp_model.CpModel()
-    x, y = add_pair_vars(m, problem, cands)
+@dataclass(frozen=True)
+class Kept:
+    """What earlier stages fixed: coverage floors and objective caps."""
+
+    floors: Mapping[int, int] = field(default_factory=dict)
+    max_shortfall: int | None = None
+    max_distance: int | None = None
+
+
+def build(
+    problem: Problem,
+    backend,
+    cands: list[Candidate],
+    kept: Kept = Kept(),
+    *,
+    fixed: bool = False,
+) -> Built:
+    """Build the model on ``backend``. ``fixed`` pins every candidate (evaluation of a given
+    plan) and drops the partner-count and capacity rules, which the report checks instead."""
+    b = backend
+    x, y = add_pair_vars(b, problem, cands)
     if fixed:
         for var in x.values():
-            m.add(var == 1)
+            b.linear([(1, var)], 1, 1)
     else:
-        add_locked(m, cands, x)
-        add_partner_bounds(m, problem, cands, x)
-        add_capacities(m, problem, cands, x)
-    add_links(m, problem, cands, x, y)
-    add_staff_limits(m, problem, cands, y)
-    covered = add_need_limits(m, problem, cands, y)
-    cost_int = [cost_units(problem, c) for c in cands]
-    exprs = {
-        "shortfall": sum(r.total_need for r in problem.remote) - sum(y.values()),
-        "distance": sum(cost_int[k] * x[k] for k in x),
-    }
-    needy = [i for i, r in enumerate(problem.remote) if r.total_need > 0]
-    if needy:
-        t = m.new_int_var(0, SCALE, "T")
-        for i in needy:
-            m.add(SCALE * sum(covered[i]) >= problem.remote[i].total_need * t)
-        exprs["balance"] = t
-    else:
-        exprs["balance"] = SCALE  # every remote unit is fully covered
-    return Built(m, cands, x, y, covered, exprs, cost_int)
+        add_locked(b, cands, x)
+        add_partner_bounds(b, problem, cands, x)
+        add_capacities(b, problem, cands, x)
+    add_links(b, problem, cands, x, y)
+    add_staff_limits(b, problem, cands, y)
+    cov, covered = add_covered(b, problem, cands, x, y)
+    add_coverage_floors(b, covered, kept.floors)
+    if not fixed:
+        add_holder_cuts(b, problem, cands, x, kept.floors)
+    total_need = sum(r.total_need for r in problem.remote)
+    short_terms = [(-1, v) for v in cov.values()]
+    dist_terms = [(cost_units(problem, c), x[k]) for k, c in enumerate(cands)]
+    if kept.max_shortfall is not None:
+        b.linear(short_terms, None, kept.max_shortfall - total_need)
+    if kept.max_distance is not None:
+        b.linear(dist_terms, None, kept.max_distance)
+    return Built(b, cands, x, y, cov, covered, (total_need, short_terms), dist_terms)
 
 
 # ---- solving -------------------------------------------------------------------------
 
 
+@dataclass
+class _Ctx:
+    problem: Problem
+    cands: list[Candidate]
+    params: SolveParams
+    progress: Progress | None
+    fixed: bool
+    hint: dict | None = None  # variable name -> value
+
+    def say(self, msg: str) -> None:
+        if self.progress:
+            self.progress(msg)
+
+
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Prints the stage, best value and bound at most once a second after the first."""
 
-    def __init__(self, stage: str, to_value: Callable[[float], float], out: Progress):
+    def __init__(self, label: str, to_value: Callable[[float], float], out: Progress):
         super().__init__()
-        self.stage, self.to_value, self.out = stage, to_value, out
+        self.label, self.to_value, self.out = label, to_value, out
         self.start = time.perf_counter()
         self.last = self.start
 
@@ -226,137 +379,328 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         if now - self.start >= 1.0 and now - self.last >= 1.0:
             self.last = now
             self.out(
-                f"  {self.stage}: best {self.to_value(self.objective_value):.4g}, "
-                f"bound {self.to_value(self.best_objective_bound):.4g}, "
-                f"{now - self.start:.0f} s"
+                f"  {self.label}: best {self.to_value(self.objective_value):.4g}, "
+                f"bound {self.to_value(self.best_objective_bound):.4g}, {now - self.start:.0f} s"
             )
 
 
-def _to_value(name: str, problem: Problem) -> Callable[[float], float]:
+def _cp_solve(ctx: _Ctx, built: Built, budget: float, label: str, conv=None):
+    """Run CP-SAT on a built model; returns (status, solver)."""
+    m = built.backend.m
+    if ctx.hint:
+        for var in [*built.x.values(), *built.y.values(), *built.cov.values()]:
+            if var.name in ctx.hint:
+                m.add_hint(var, ctx.hint[var.name])
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = ctx.params.workers
+    p.random_seed = ctx.params.seed
+    p.log_search_progress = ctx.params.log
+    budget = max(budget, 0.05)
+    if ctx.params.workers == 1:
+        p.max_deterministic_time = budget
+        p.max_time_in_seconds = 3 * budget
+    else:
+        p.max_time_in_seconds = budget
+    cb = _Progress(label, conv, ctx.progress) if ctx.progress and conv else None
+    code = solver.solve(m, cb)
+    return _STATUS[code], solver
+
+
+@dataclass
+class _Lp:
+    feasible: bool
+    value: float | None  # objective in model units; None when not solved to optimality
+    x: dict[int, int] | None  # the LP's x when every x is integral, else None
+
+
+def _lp(ctx: _Ctx, kept: Kept, objective: str | None) -> _Lp:
+    """LP relaxation (GLOP) with every kept constraint and holder cut."""
+    built = build(ctx.problem, LpBackend(), ctx.cands, kept, fixed=ctx.fixed)
+    s = built.backend.s
+    obj = s.Objective()
+    terms = built.shortfall[1] if objective == "shortfall" else built.distance if objective else []
+    for c, v in terms:
+        obj.SetCoefficient(v, obj.GetCoefficient(v) + c)
+    if objective == "shortfall":
+        obj.SetOffset(built.shortfall[0])
+    obj.SetMinimization()
+    code = s.Solve()
+    if code == s.INFEASIBLE:
+        return _Lp(False, None, None)
+    if code != s.OPTIMAL:  # numerical trouble: no claim either way
+        return _Lp(True, None, None)
+    xs = {k: v.solution_value() for k, v in built.x.items()}
+    integral = all(abs(v - round(v)) < 1e-6 for v in xs.values())
+    return _Lp(True, obj.Value(), {k: round(v) for k, v in xs.items()} if integral else None)
+
+
+def _complete(ctx: _Ctx, kept: Kept, x: dict[int, int], budget: float):
+    """CP-SAT with every x fixed (to an integral LP solution): fills in y and C."""
+    built = build(ctx.problem, CpBackend(), ctx.cands, kept, fixed=ctx.fixed)
+    for k, v in x.items():
+        built.backend.linear([(1, built.x[k])], v, v)
+    cov = list(built.cov.values())
+    if cov:  # any split will do; take the most coverage
+        built.backend.m.maximize(sum(cov))
+    status, solver = _cp_solve(ctx, built, budget, "complete")
+    if not status.has_solution:
+        return None
+    return _read_solution(ctx, solver, built)
+
+
+def _read_solution(ctx: _Ctx, solver, built: Built) -> tuple[list[Pair], dict]:
+    """Chosen pairs with their staff split. Covered need not given by a splitting unit's
+    allotment is attributed to the single-partner units, in candidate order."""
+    problem = ctx.problem
+    hint: dict = {}
+    for var in [*built.x.values(), *built.y.values(), *built.cov.values()]:
+        hint[var.name] = int(solver.value(var))
+    chosen = [k for k in built.x if hint[built.x[k].name]]
+    allots: dict[int, dict[str, int]] = {k: {} for k in chosen}
+    left = {key: hint[v.name] for key, v in built.cov.items()}
+    for k in chosen:
+        for d in problem.domains:
+            if (k, d) in built.y and hint[built.y[k, d].name]:
+                v = hint[built.y[k, d].name]
+                allots[k][d] = v
+                left[built.cands[k].ri, d] -= v
+    for k in chosen:
+        c = built.cands[k]
+        if _multi(problem, c.li):
+            continue
+        lo, re = problem.lowland[c.li], problem.remote[c.ri]
+        for d in problem.domains:
+            give = min(lo.supply.get(d, 0), re.need.get(d, 0), left.get((c.ri, d), 0))
+            if give > 0:
+                allots[k][d] = give
+                left[c.ri, d] -= give
+    pairs = []
+    for k in chosen:
+        c = built.cands[k]
+        lo, re = problem.lowland[c.li], problem.remote[c.ri]
+        pairs.append(Pair(lo.code, re.code, c.km, c.minutes, c.km_source, c.locked, allots[k]))
+    return pairs, hint
+
+
+def _coverage(problem: Problem, pairs: list[Pair]) -> list[int]:
+    got: dict[str, dict[str, int]] = {}
+    for p in pairs:
+        acc = got.setdefault(p.remote_code, {})
+        for d, v in p.allot.items():
+            acc[d] = acc.get(d, 0) + v
+    return [
+        sum(min(r.need.get(d, 0), got.get(r.code, {}).get(d, 0)) for d in problem.domains)
+        for r in problem.remote
+    ]
+
+
+def min_ratio(problem: Problem, pairs: list[Pair]) -> Fraction:
+    """The exact smallest coverage ratio of a plan (1 when no remote unit needs anything)."""
+    cov = _coverage(problem, pairs)
+    ratios = [Fraction(c, r.total_need) for c, r in zip(cov, problem.remote, strict=True) if r.total_need]
+    return min(ratios, default=Fraction(1))
+
+
+def _floors(problem: Problem, v: Fraction, strictly_better: bool = False) -> dict[int, int]:
+    out = {}
+    for i, r in enumerate(problem.remote):
+        if r.total_need:
+            out[i] = math.floor(v * r.total_need) + 1 if strictly_better else math.ceil(v * r.total_need)
+    return out
+
+
+def _with(kept: Kept, floors: Mapping[int, int]) -> Kept:
+    return Kept(floors, kept.max_shortfall, kept.max_distance)
+
+
+def _stage_balance(ctx: _Ctx, kept: Kept, budget: float):
+    """Maximise the smallest coverage ratio. Returns (StageResult, pairs, hint, Kept)."""
+    problem, start = ctx.problem, time.perf_counter()
+    if not any(r.total_need for r in problem.remote):
+        return _stage_min(ctx, kept, budget, "balance")
+    built = build(problem, CpBackend(), ctx.cands, kept, fixed=ctx.fixed)
+    t = built.backend.m.new_int_var(0, SCALE, "T")
+    for i, r in enumerate(problem.remote):
+        if r.total_need:
+            built.backend.linear([(SCALE, v) for _, v in built.covered[i]] + [(-r.total_need, t)], 0, None)
+    built.backend.m.maximize(t)
+    first = min(0.25 * budget, FIRST_BALANCE_S)
+    status, solver = _cp_solve(ctx, built, first, "balance", lambda v: v / SCALE)
+    if not status.has_solution:
+        secs = time.perf_counter() - start
+        return StageResult("balance", status, None, None, secs, "ratio"), None, None, kept
+    pairs, hint = _read_solution(ctx, solver, built)
+    ctx.hint = hint
+    best = min_ratio(problem, pairs)
+    proven = status is Status.OPTIMAL and best >= 1
+    upper: float | None = None
+    while not proven:
+        left = budget - (time.perf_counter() - start)
+        if left <= 0:
+            upper = _balance_upper_bound(ctx, kept, best)
+            break
+        probe = _with(kept, _floors(problem, best, strictly_better=True))
+        lp = _lp(ctx, probe, None)
+        if not lp.feasible:
+            ctx.say(f"  balance: the LP proves no plan beats {float(best):.4f}")
+            proven = True
+            break
+        got = _complete(ctx, probe, lp.x, left) if lp.x is not None else None
+        if got is None:
+            pb = build(problem, CpBackend(), ctx.cands, probe, fixed=ctx.fixed)
+            status, solver = _cp_solve(ctx, pb, left, "balance probe")
+            if status is Status.INFEASIBLE:
+                ctx.say(f"  balance: CP-SAT proves no plan beats {float(best):.4f}")
+                proven = True
+                break
+            if not status.has_solution:
+                upper = _balance_upper_bound(ctx, kept, best)
+                break
+            got = _read_solution(ctx, solver, pb)
+        pairs, hint = got
+        ctx.hint = hint
+        best = min_ratio(problem, pairs)
+        ctx.say(f"  balance: found {float(best):.4f}")
+    secs = time.perf_counter() - start
+    status = Status.OPTIMAL if proven else Status.FEASIBLE
+    bound = float(best) if proven else (upper if upper is not None else 1.0)
+    tol = problem.rules.tolerances.get("balance", 0.0)
+    keep_at = best * (1 - Fraction(tol).limit_denominator(10**6))
+    stage = StageResult("balance", status, float(best), bound, secs, "ratio")
+    return stage, pairs, hint, _with(kept, _floors(problem, keep_at))
+
+
+def _balance_upper_bound(ctx: _Ctx, kept: Kept, best: Fraction, steps: int = 12) -> float:
+    """Smallest ratio level above ``best`` whose LP (with holder cuts) is infeasible."""
+    lo, hi = best, Fraction(1)
+    if _lp(ctx, _with(kept, _floors(ctx.problem, hi)), None).feasible:
+        return 1.0
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        if _lp(ctx, _with(kept, _floors(ctx.problem, mid)), None).feasible:
+            lo = mid
+        else:
+            hi = mid
+    return float(hi)
+
+
+def _stage_min(ctx: _Ctx, kept: Kept, budget: float, name: str):
+    """Minimise shortfall or distance (``balance`` here only when nothing is needed).
+
+    LP first: infeasible LP -> infeasible stage; integral LP x -> completed by CP-SAT with
+    x fixed and proven by the LP bound; else CP-SAT with the LP bound as a constraint."""
+    problem, start = ctx.problem, time.perf_counter()
+    objective = "shortfall" if name == "balance" else name
+    unit = _stage_unit(name, problem)
+    lp = _lp(ctx, kept, objective)
+    if not lp.feasible:
+        secs = time.perf_counter() - start
+        return StageResult(name, Status.INFEASIBLE, None, None, secs, unit), None, None, kept
+    lp_bound = None if lp.value is None else math.ceil(lp.value - 1e-6)
+    got, status, bound_raw = None, Status.UNKNOWN, -math.inf
+    if lp.x is not None:
+        got = _complete(ctx, kept, lp.x, budget)
+        if got is not None:
+            raw = _raw_value(objective, ctx, got[0])
+            status = Status.OPTIMAL if raw <= lp_bound else Status.FEASIBLE
+            bound_raw = lp_bound
+            if status is Status.FEASIBLE:
+                ctx.hint = got[1]
+                got = None
+    if got is None:
+        built = build(problem, CpBackend(), ctx.cands, kept, fixed=ctx.fixed)
+        terms = built.shortfall[1] if objective == "shortfall" else built.distance
+        const = built.shortfall[0] if objective == "shortfall" else 0
+        expr = const + cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
+        if lp_bound is not None and terms:
+            built.backend.m.add(expr >= lp_bound)
+        built.backend.m.minimize(expr)
+        conv = _to_value(objective, problem)
+        left = budget - (time.perf_counter() - start)
+        status, solver = _cp_solve(ctx, built, left, objective, conv)
+        if not status.has_solution:
+            secs = time.perf_counter() - start
+            return StageResult(name, status, None, None, secs, unit), None, None, kept
+        got = _read_solution(ctx, solver, built)
+        bound_raw = max(solver.best_objective_bound, lp_bound if lp_bound is not None else -math.inf)
+    pairs, hint = got
+    raw = _raw_value(objective, ctx, pairs)
+    if raw <= bound_raw:
+        status = Status.OPTIMAL
+    secs = time.perf_counter() - start
+    value = _exact_value(objective, problem, pairs)
+    conv = _to_value(objective, problem)
     if name == "balance":
-        return lambda v: v / SCALE
+        value, bound = 1.0, 1.0
+    else:
+        bound = value if status is Status.OPTIMAL else conv(bound_raw)
+    tol = problem.rules.tolerances.get(objective, 0.0)
+    cap = math.floor(raw * (1 + tol) + 1e-9)
+    new_kept = Kept(
+        kept.floors,
+        cap if objective == "shortfall" else kept.max_shortfall,
+        cap if objective == "distance" else kept.max_distance,
+    )
+    return StageResult(name, status, value, bound, secs, unit), pairs, hint, new_kept
+
+
+def _raw_value(objective: str, ctx: _Ctx, pairs: list[Pair]) -> int:
+    """A plan's objective in integer model units."""
+    problem = ctx.problem
+    if objective == "shortfall":
+        return sum(r.total_need for r in problem.remote) - sum(_coverage(problem, pairs))
+    chosen = {(p.lowland_code, p.remote_code) for p in pairs}
+    return sum(
+        cost_units(problem, c) for c in ctx.cands
+        if (problem.lowland[c.li].code, problem.remote[c.ri].code) in chosen
+    )
+
+
+def _to_value(name: str, problem: Problem) -> Callable[[float], float]:
     if name == "distance":
         return lambda v: v / (60 if problem.rules.distance_metric == "minutes" else 1000)
     return lambda v: v
 
 
 def _stage_unit(name: str, problem: Problem) -> str:
-    return {
-        "balance": "ratio",
-        "shortfall": "need units",
-        "distance": problem.rules.distance_metric,
-    }[name]
+    return {"balance": "ratio", "shortfall": "need units", "distance": problem.rules.distance_metric}[name]
 
 
-def _keep(m, built: Built, name: str, raw: int, tol: float) -> None:
-    """Hold a stage at its optimum (loosened by a relative tolerance) for later stages."""
-    expr = built.exprs[name]
-    if name == "balance":
-        if not isinstance(expr, int):
-            m.add(expr >= math.ceil(raw * (1 - tol) - 1e-9))
-    else:
-        m.add(expr <= math.floor(raw * (1 + tol) + 1e-9))
+def _exact_value(name: str, problem: Problem, pairs: list[Pair]) -> float:
+    if name == "shortfall":
+        return float(sum(r.total_need for r in problem.remote) - sum(_coverage(problem, pairs)))
+    if problem.rules.distance_metric == "minutes":
+        return float(sum(p.minutes or 0.0 for p in pairs))
+    return float(sum(p.km for p in pairs))
 
 
-def _exact_values(problem: Problem, pairs: list[Pair]) -> dict[str, float]:
-    """Stage values recomputed from a plan, in float."""
-    got: dict[str, dict[str, int]] = {}
-    for p in pairs:
-        acc = got.setdefault(p.remote_code, {})
-        for d, v in p.allot.items():
-            acc[d] = acc.get(d, 0) + v
-    ratios, short = [], 0
-    for r in problem.remote:
-        cov = sum(min(r.need.get(d, 0), got.get(r.code, {}).get(d, 0)) for d in problem.domains)
-        short += r.total_need - cov
-        ratios.append(cov / r.total_need if r.total_need else 1.0)
-    metric = problem.rules.distance_metric
-    dist = sum((p.minutes or 0.0) if metric == "minutes" else p.km for p in pairs)
-    return {"balance": min(ratios, default=1.0), "shortfall": float(short), "distance": dist}
-
-
-def _read_pairs(solver, problem: Problem, built: Built) -> list[Pair]:
-    pairs = []
-    for k, c in enumerate(built.cands):
-        if solver.value(built.x[k]):
-            lo, re = problem.lowland[c.li], problem.remote[c.ri]
-            allot = {
-                d: int(solver.value(built.y[k, d])) for d in problem.domains if (k, d) in built.y
-            }
-            allot = {d: v for d, v in allot.items() if v > 0}
-            pairs.append(Pair(lo.code, re.code, c.km, c.minutes, c.km_source, c.locked, allot))
-    return pairs
-
-
-def _hint(m, solver, built: Built) -> None:
-    m.clear_hints()
-    for var in list(built.x.values()) + list(built.y.values()):
-        m.add_hint(var, solver.value(var))
-
-
-def _run_stages(
-    problem: Problem,
-    built: Built,
-    params: SolveParams,
-    order: Iterable[str],
-    progress: Progress | None,
-    mode: str,
-) -> Result:
+def _run_stages(ctx: _Ctx, order: Iterable[str], mode: str) -> Result:
     start = time.perf_counter()
-    m = built.model
     order = list(order)
     stages: list[StageResult] = []
     pairs: list[Pair] = []
+    kept = Kept()
     overall = Status.OPTIMAL
     for n, name in enumerate(order):
-        remaining = params.time_limit_s - (time.perf_counter() - start)
+        remaining = ctx.params.time_limit_s - (time.perf_counter() - start)
         budget = max(0.05, remaining / (len(order) - n))
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        p.num_workers = params.workers
-        p.random_seed = params.seed
-        p.log_search_progress = params.log
-        if params.workers == 1:
-            p.max_deterministic_time = budget
-            p.max_time_in_seconds = 3 * budget
-        else:
-            p.max_time_in_seconds = budget
-        expr = built.exprs[name]
+        ctx.say(f"stage {n + 1}/{len(order)} {name} (budget {budget:.1f} s)")
         if name == "balance":
-            m.maximize(expr)
+            stage, got, hint, kept = _stage_balance(ctx, kept, budget)
         else:
-            m.minimize(expr)
-        conv = _to_value(name, problem)
-        if progress:
-            progress(f"stage {n + 1}/{len(order)} {name} (budget {budget:.1f} s)")
-        t0 = time.perf_counter()
-        cb = _Progress(name, conv, progress) if progress else None
-        code = solver.solve(m, cb)
-        secs = time.perf_counter() - t0
-        status = _STATUS[code]
-        if not status.has_solution:
-            stages.append(StageResult(name, status, None, None, secs, _stage_unit(name, problem)))
-            overall = status if not stages[:-1] else Status.FEASIBLE
-            if not pairs:  # first stage: nothing to show
-                overall = status
+            stage, got, hint, kept = _stage_min(ctx, kept, budget, name)
+        stages.append(stage)
+        if got is None:
+            overall = stage.status if not pairs else Status.FEASIBLE
             break
-        raw = round(solver.objective_value)
-        bound_raw = solver.best_objective_bound
-        pairs = _read_pairs(solver, problem, built)
-        value = _exact_values(problem, pairs)[name]
-        if status is Status.OPTIMAL:
-            bound = value
-        elif name == "balance":
-            bound = min(1.0, (math.floor(bound_raw) + 1) / SCALE)
-        else:
-            bound = conv(bound_raw)
-        stages.append(StageResult(name, status, value, bound, secs, _stage_unit(name, problem)))
-        if progress:
-            progress(f"  {name}: {status.value}, value {value:.4g}, bound {bound:.4g}, {secs:.1f} s")
-        if status is not Status.OPTIMAL:
+        pairs, ctx.hint = got, hint
+        ctx.say(
+            f"  {name}: {stage.status.value}, value {stage.value:.4g}, "
+            f"bound {stage.bound:.4g}, {stage.seconds:.1f} s"
+        )
+        if stage.status is not Status.OPTIMAL:
             overall = Status.FEASIBLE
-        _keep(m, built, name, raw, problem.rules.tolerances.get(name, 0.0))
-        _hint(m, solver, built)
     return Result(
         status=overall,
         stages=tuple(stages),
@@ -364,7 +708,8 @@ def _run_stages(
         seconds=time.perf_counter() - start,
         solver=f"{SOLVER_NAME} {_ortools_version()}",
         mode=mode,
-        params={"time_limit_s": params.time_limit_s, "workers": params.workers, "seed": params.seed},
+        params={"time_limit_s": ctx.params.time_limit_s, "workers": ctx.params.workers,
+                "seed": ctx.params.seed},
     )
 
 
@@ -379,9 +724,8 @@ def _ortools_version() -> str:
 
 def solve(problem: Problem, params: SolveParams | None = None, progress: Progress | None = None) -> Result:
     """Solve the scenario's stages in order. FEASIBLE and INFEASIBLE are results, not errors."""
-    params = params or SolveParams()
-    built = build(problem)
-    return _run_stages(problem, built, params, problem.rules.objectives, progress, "solve")
+    ctx = _Ctx(problem, candidates(problem), params or SolveParams(), progress, fixed=False)
+    return _run_stages(ctx, problem.rules.objectives, "solve")
 
 
 def evaluate(
@@ -394,7 +738,6 @@ def evaluate(
     Plan pairs outside the rules (beyond the cap, forbidden, over a partner bound) are
     kept as given; :func:`matcher.report.broken_rules` lists them.
     """
-    params = params or SolveParams()
     lows = {u.code: i for i, u in enumerate(problem.lowland)}
     rems = {u.code: i for i, u in enumerate(problem.remote)}
     locked = problem.locked
@@ -404,13 +747,6 @@ def evaluate(
         geo = float(geodesic_km([lo], [re])[0, 0])
         km, minutes, source, load = pair_metrics(problem, lo, re, geo)
         cands.append(Candidate(lows[lc], rems[rc], km, minutes, source, load, (lc, rc) in locked))
-    built = build(problem, cands, fixed=True)
+    ctx = _Ctx(problem, cands, params or SolveParams(), None, fixed=True)
     order = [o for o in problem.rules.objectives if o != "distance"] + ["distance"]
-    return _run_stages(problem, built, params, order, None, "evaluate")
-
-
-def allowed_pairs(problem: Problem) -> list[tuple[str, str]]:
-    """Codes of the pairs the model may choose."""
-    lows, rems = problem.lowland, problem.remote
-    return [(lows[c.li].code, rems[c.ri].code) for c in candidates(problem)]
-
+    return _run_stages(ctx, order, "evaluate")
