@@ -7,6 +7,7 @@ from files; ``solve`` takes one. Variants come from :func:`dataclasses.replace`.
 from __future__ import annotations
 
 import enum
+from functools import cached_property
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -142,7 +143,7 @@ class SolveParams:
     """How to run the solver. ``time_limit_s`` is the budget for all stages together."""
 
     time_limit_s: float = 60.0
-    workers: int = 2
+    workers: int = 1
     seed: int = 0
     log: bool = False
 
@@ -182,11 +183,11 @@ class Problem:
             if re is None or re.role is not Role.REMOTE:
                 raise ValueError(f"Pair rule names unknown remote unit {rule.remote_code}.")
 
-    @property
+    @cached_property
     def lowland(self) -> tuple[Unit, ...]:
         return tuple(u for u in self.units if u.role is Role.LOWLAND)
 
-    @property
+    @cached_property
     def remote(self) -> tuple[Unit, ...]:
         return tuple(u for u in self.units if u.role is Role.REMOTE)
 
@@ -207,7 +208,7 @@ class Problem:
         hi = unit.max_partners if unit.max_partners is not None else hi
         return lo, hi
 
-    @property
+    @cached_property
     def locked(self) -> frozenset[tuple[str, str]]:
         return frozenset(
             (p.lowland_code, p.remote_code)
@@ -215,7 +216,7 @@ class Problem:
             if p.status is PairStatus.LOCKED
         )
 
-    @property
+    @cached_property
     def forbidden(self) -> frozenset[tuple[str, str]]:
         return frozenset(
             (p.lowland_code, p.remote_code)

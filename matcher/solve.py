@@ -78,7 +78,7 @@ from .result import Pair, Result, StageResult, Status
 
 SCALE = 10_000  # resolution of the ratio variable T in the first balance run
 SOLVER_NAME = "OR-Tools CP-SAT (+ GLOP LP bounds)"
-FIRST_BALANCE_S = 1.0  # at most this long for the first balance run; probes do the rest
+FIRST_BALANCE_S = 0.5  # at most this long for the first balance run; probes do the rest
 MAX_CUT_DOMAINS = 10  # enumerate all domain subsets up to this many needy domains
 
 _STATUS = {
@@ -515,56 +515,75 @@ def _with(kept: Kept, floors: Mapping[int, int]) -> Kept:
 
 
 def _stage_balance(ctx: _Ctx, kept: Kept, budget: float):
-    """Maximise the smallest coverage ratio. Returns (StageResult, pairs, hint, Kept)."""
+    """Maximise the smallest coverage ratio by bisection on exact ratio levels.
+
+    A probe at level ``v`` asks for covered need >= ceil(v N_r) at every remote unit, with
+    the holder cuts of those floors. The LP decides it first (infeasible LP: no plan
+    reaches ``v``; integral LP: a plan, completed by CP-SAT with x fixed); otherwise CP-SAT
+    decides it. ``best`` is the exact ratio of the best plan found; ``ub`` a level proven
+    out of reach. The last probe asks for anything strictly better than ``best``.
+    Returns (StageResult, pairs, hint, Kept)."""
     problem, start = ctx.problem, time.perf_counter()
     if not any(r.total_need for r in problem.remote):
         return _stage_min(ctx, kept, budget, "balance")
-    built = build(problem, CpBackend(), ctx.cands, kept, fixed=ctx.fixed)
-    t = built.backend.m.new_int_var(0, SCALE, "T")
-    for i, r in enumerate(problem.remote):
-        if r.total_need:
-            built.backend.linear([(SCALE, v) for _, v in built.covered[i]] + [(-r.total_need, t)], 0, None)
-    built.backend.m.maximize(t)
-    first = min(0.25 * budget, FIRST_BALANCE_S)
-    status, solver = _cp_solve(ctx, built, first, "balance", lambda v: v / SCALE)
-    if not status.has_solution:
-        secs = time.perf_counter() - start
-        return StageResult("balance", status, None, None, secs, "ratio"), None, None, kept
-    pairs, hint = _read_solution(ctx, solver, built)
-    ctx.hint = hint
-    best = min_ratio(problem, pairs)
-    proven = status is Status.OPTIMAL and best >= 1
-    upper: float | None = None
-    while not proven:
+    best: Fraction | None = None
+    pairs = hint = None
+    ub = Fraction(1)
+    ub_floors: dict[int, int] | None = None  # floors proven infeasible
+    status = Status.FEASIBLE
+    while True:
         left = budget - (time.perf_counter() - start)
+        if best is not None and best >= 1:
+            status = Status.OPTIMAL
+            break
+        lo = best if best is not None else Fraction(0)
+        floors = _floors(problem, (lo + ub) / 2 if ub_floors is not None else ub)
+        decisive = False
+        if best is not None:
+            strict = _floors(problem, best, strictly_better=True)
+            if floors == ub_floors or floors == strict:
+                floors, decisive = strict, True
+        elif ub_floors is not None and floors == ub_floors:
+            floors = _floors(problem, Fraction(0))
         if left <= 0:
-            upper = _balance_upper_bound(ctx, kept, best)
             break
-        probe = _with(kept, _floors(problem, best, strictly_better=True))
+        probe = _with(kept, floors)
         lp = _lp(ctx, probe, None)
-        if not lp.feasible:
-            ctx.say(f"  balance: the LP proves no plan beats {float(best):.4f}")
-            proven = True
-            break
-        got = _complete(ctx, probe, lp.x, left) if lp.x is not None else None
-        if got is None:
-            pb = build(problem, CpBackend(), ctx.cands, probe, fixed=ctx.fixed)
-            status, solver = _cp_solve(ctx, pb, left, "balance probe")
-            if status is Status.INFEASIBLE:
-                ctx.say(f"  balance: CP-SAT proves no plan beats {float(best):.4f}")
-                proven = True
+        got = None
+        if lp.feasible:
+            got = _complete(ctx, probe, lp.x, left) if lp.x is not None else None
+            if got is None:
+                pb = build(problem, CpBackend(), ctx.cands, probe, fixed=ctx.fixed)
+                code, solver = _cp_solve(ctx, pb, left, "balance probe")
+                if code.has_solution:
+                    got = _read_solution(ctx, solver, pb)
+                elif code is not Status.INFEASIBLE:
+                    if best is None:
+                        status = code
+                    break
+        if got is None:  # the probe's level is out of reach
+            ub_floors = floors
+            ub = min(Fraction(floors[i], problem.remote[i].total_need) for i in floors)
+            if decisive:
+                ctx.say(f"  balance: proven that no plan beats {float(best):.4f}")
+                status = Status.OPTIMAL
                 break
-            if not status.has_solution:
-                upper = _balance_upper_bound(ctx, kept, best)
+            if best is None and not any(floors.values()):
+                status = Status.INFEASIBLE
                 break
-            got = _read_solution(ctx, solver, pb)
+            continue
         pairs, hint = got
         ctx.hint = hint
         best = min_ratio(problem, pairs)
         ctx.say(f"  balance: found {float(best):.4f}")
     secs = time.perf_counter() - start
-    status = Status.OPTIMAL if proven else Status.FEASIBLE
-    bound = float(best) if proven else (upper if upper is not None else 1.0)
+    if best is None:
+        return StageResult("balance", status, None, None, secs, "ratio"), None, None, kept
+    if status is Status.OPTIMAL:
+        bound = float(best)
+    else:
+        bound = _balance_upper_bound(ctx, kept, best)
+        status = Status.FEASIBLE
     tol = problem.rules.tolerances.get("balance", 0.0)
     keep_at = best * (1 - Fraction(tol).limit_denominator(10**6))
     stage = StageResult("balance", status, float(best), bound, secs, "ratio")
