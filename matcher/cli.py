@@ -69,7 +69,7 @@ OutOpt = Annotated[Path, typer.Option("--out", help="Folder for the result files
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")]
 
 
-def _guard(fn):
+def _guard(fn, writes: bool = True):
     """Run a command body: bad input -> exit 2 with one line per problem, no traceback."""
     try:
         with warnings.catch_warnings(record=True):
@@ -77,12 +77,15 @@ def _guard(fn):
     except InputError as e:
         for issue in e.issues:
             _err(str(issue))
-        _err(f"{len(e.issues)} problem(s) found; nothing was written.")
+        _err(f"{len(e.issues)} problem(s) found" + ("; nothing was written." if writes else "."))
         if _state["debug"]:
             traceback.print_exc()
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except typer.Exit:
         raise
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        raise typer.Exit(0) from None
     except Exception as e:
         if _state["debug"]:
             raise
@@ -181,7 +184,7 @@ def validate(
                    f"{n} allowed pairs, domains: {', '.join(problem.domains) or '(none)'}")
         return 0
 
-    raise typer.Exit(_guard(body))
+    raise typer.Exit(_guard(body, writes=False))
 
 
 @app.command()

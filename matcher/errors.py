@@ -37,7 +37,3 @@ class InputError(MatcherError):
     def __init__(self, issues: list[ValidationIssue]):
         self.issues = list(issues)
         super().__init__("\n".join(str(i) for i in self.issues))
-
-
-class MatcherWarning(UserWarning):
-    """Suspicious but legal input (a unit far from all others, a padded code)."""

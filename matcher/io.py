@@ -463,6 +463,10 @@ def read_scenario(path: Path) -> Scenario:
             bad(key, v, f"file not found ({p})")
         return p
 
+    for key in ("assumptions", "sources"):
+        v = data.get(key, [])
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            bad(key, v, "expected a list of strings")
     units = rel("units")
     if "units" not in data:
         bad("units", None, "required key is missing")

@@ -530,7 +530,7 @@ def _stage_balance(ctx: _Ctx, kept: Kept, budget: float):
     pairs = hint = None
     ub = Fraction(1)
     ub_floors: dict[int, int] | None = None  # floors proven infeasible
-    status = Status.FEASIBLE
+    status = Status.UNKNOWN  # until a plan is found or the stage is decided
     while True:
         left = budget - (time.perf_counter() - start)
         if best is not None and best >= 1:

@@ -87,7 +87,7 @@ def test_validate_bad_file_exits_2_with_one_line_per_problem(runner, bad_case):
     assert len(problem_lines) == len(bad_case.issues), lines
     for want in bad_case.issues:
         assert any(ln.startswith(bad_case.expected_prefix(want)) for ln in problem_lines)
-    assert lines[-1] == f"{len(bad_case.issues)} problem(s) found; nothing was written."
+    assert lines[-1] == f"{len(bad_case.issues)} problem(s) found."
     assert len(lines) == len(bad_case.issues) + 1
 
 
@@ -258,3 +258,68 @@ def test_evaluate_plan_breaking_rules_exits_0_and_lists_them(runner, tmp_path):
     assert {p.name for p in out.iterdir()} >= OUTPUT_FILES
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert any("forbidden pair" in b for b in summary["broken_rules"])
+
+
+# ---- the default scenario, KPIs from the files, time limits -------------------------
+
+
+def kpis_from_files(out: Path) -> dict:
+    """Recompute the headline figures from pairs.csv and remote_summary.csv alone."""
+    pairs = read_csv(out / "pairs.csv")
+    remote = read_csv(out / "remote_summary.csv")
+    domains = [c[len("need_"):] for c in remote.columns if c.startswith("need_") and c != "need_total"]
+    staff = {d: pairs.groupby("remote_code")[f"staff_{d}"].apply(lambda s: s.astype(int).sum()) for d in domains}
+    ratios, short = [], 0
+    for _, r in remote.iterrows():
+        need = {d: int(r[f"need_{d}"]) for d in domains}
+        cov = sum(min(need[d], int(staff[d].get(r["remote_code"], 0))) for d in domains)
+        short += sum(need.values()) - cov
+        ratios.append(cov / sum(need.values()) if sum(need.values()) else 1.0)
+    return {
+        "min_coverage": min(ratios),
+        "total_shortfall": short,
+        "n_pairs": len(pairs),
+        "total_distance_km": pairs["distance_km"].astype(float).sum(),
+    }
+
+
+def test_default_scenario_from_the_cli(runner, tmp_path):
+    """No scenario = Da Nang 2025: exit 0, 60 pairs incl. the 15 locked, KPIs match the files."""
+    out = tmp_path / "out"
+    result = invoke(runner, "solve", "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["n_lowland"], summary["n_remote"], summary["n_pairs"]) == (60, 33, 60)
+    assert summary["n_locked_pairs"] == 15
+    assert any("ILLUSTRATIVE" in a for a in summary["assumptions"])
+    again = kpis_from_files(out)
+    assert again["min_coverage"] == pytest.approx(summary["min_coverage"])
+    assert again["total_shortfall"] == summary["total_shortfall"]
+    assert again["n_pairs"] == summary["n_pairs"]
+    assert again["total_distance_km"] == pytest.approx(summary["total_distance_km"], abs=0.05 * 60)
+    pairs = read_csv(out / "pairs.csv")
+    assert (pairs["locked"] == "True").sum() == 15
+    assert "Trà Linh" in set(pairs["remote_name"])
+
+
+def test_same_seed_same_pairs_csv(runner, tmp_path):
+    """--workers 1 --seed 7 twice: the same pairs.csv."""
+    for name in ("a", "b"):
+        result = invoke(runner, "solve", "--out", tmp_path / name, "--workers", "1", "--seed", "7", "--quiet")
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "a" / "pairs.csv").read_bytes() == (tmp_path / "b" / "pairs.csv").read_bytes()
+
+
+def test_no_solution_in_time_exits_4(runner, tmp_path, monkeypatch):
+    """A solve that ends without any plan (time limit) exits 4 and writes nothing."""
+    import matcher.solve
+    from matcher.result import Result, StageResult, Status
+
+    def no_plan(problem, params=None, progress=None):
+        stage = StageResult("balance", Status.UNKNOWN, None, None, 0.01, "ratio")
+        return Result(Status.UNKNOWN, (stage,), (), 0.01, "stub")
+
+    monkeypatch.setattr(matcher.solve, "solve", no_plan)
+    result = invoke(runner, "solve", TINY / "scenario.toml", "--out", tmp_path / "out")
+    assert result.exit_code == 4
+    assert folder_is_empty(tmp_path / "out")
