@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from .model import Problem, Role, Rules, SolveParams, Unit  # noqa: E402
-from .result import Result, Status  # noqa: E402
+from .model import Problem, Role, Rules, SolveParams, Unit
+from .result import Result, Status
 
 __all__ = ["Problem", "Result", "Role", "Rules", "SolveParams", "Status", "Unit", "__version__"]

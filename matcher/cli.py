@@ -159,7 +159,10 @@ def solve(
             written = write_outputs(out, files, sc.inputs)
         _print_result(problem, result, written)
         if result.status is Status.INFEASIBLE:
-            _err("infeasible: the rules cannot all hold (check partner bounds, the distance cap and locked pairs); nothing was written.")
+            _err(
+                "infeasible: the rules cannot all hold (check partner bounds, the distance cap "
+                "and locked pairs); nothing was written."
+            )
         elif not result.status.has_solution:
             _err("no solution found within the time limit; try a longer --time-limit. Nothing was written.")
         return _exit_for(result)
@@ -190,7 +193,9 @@ def validate(
 @app.command()
 def evaluate(
     target: Target = None,
-    plan: Annotated[Path, typer.Option("--plan", help="The plan to score: a table with lowland_code, remote_code.")] = ...,
+    plan: Annotated[
+        Path, typer.Option("--plan", help="The plan to score: a table with lowland_code, remote_code.")
+    ] = ...,
     out: OutOpt = Path("matcher-eval"), pairs: PairsOpt = None, travel: TravelOpt = None,
     max_distance_km: CapOpt = None, detour_factor: DetourOpt = None,
     time_limit: TimeOpt = None, workers: WorkersOpt = None, seed: SeedOpt = None,

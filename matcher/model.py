@@ -7,9 +7,9 @@ from files; ``solve`` takes one. Variants come from :func:`dataclasses.replace`.
 from __future__ import annotations
 
 import enum
-from functools import cached_property
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 DEFAULT_DOMAINS = ("it", "digital", "planning", "construction", "finance", "land")

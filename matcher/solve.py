@@ -541,7 +541,7 @@ def _stage_balance(ctx: _Ctx, kept: Kept, budget: float):
         decisive = False
         if best is not None:
             strict = _floors(problem, best, strictly_better=True)
-            if floors == ub_floors or floors == strict:
+            if floors in (ub_floors, strict):
                 floors, decisive = strict, True
         elif ub_floors is not None and floors == ub_floors:
             floors = _floors(problem, Fraction(0))

@@ -35,7 +35,7 @@ def test_default_roles_and_labels():
 def test_default_problem_and_assumptions():
     """The scenario loads; its assumptions say the staff figures are illustrative."""
     sc = load_scenario(None)
-    p, warnings = load_problem(sc)
+    p, _warnings = load_problem(sc)
     assert (len(p.lowland), len(p.remote), len(p.locked)) == (60, 33, 15)
     assert p.domains == ("it", "digital", "planning", "construction", "finance", "land")
     assert any("ILLUSTRATIVE" in a for a in p.assumptions)

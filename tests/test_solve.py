@@ -4,10 +4,10 @@ ones, invariants, determinism, and the Da Nang 2025 default."""
 from __future__ import annotations
 
 import pytest
+from helpers import brute_force, problem, unit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import brute_force, problem, unit
 from matcher import SolveParams, Status
 from matcher.distance import candidates
 from matcher.solve import CpBackend, build, holder_sets, solve

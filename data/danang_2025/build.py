@@ -74,7 +74,9 @@ def build(shared: Path, out: Path) -> None:
         if r["role"] == "remote":
             pop = float(r["population"]) if r["population"] else median_pop
             if not r["population"]:
-                notes.append(f"population not published; median of remote units ({median_pop:.0f}) used for the staff rule")
+                notes.append(
+                    f"population not published; median of remote units ({median_pop:.0f}) used for the staff rule"
+                )
             for d, v in need(pop / 1000, float(r["area_km2"]), int(r["n_dbkk_2017"])).items():
                 row[f"need_{d}"] = v
         elif r["role"] == "lowland":
