@@ -209,6 +209,11 @@ class Problem:
         return lo, hi
 
     @cached_property
+    def splitting(self) -> tuple[bool, ...]:
+        """Per lowland unit: may it take several partners (and so split its staff)?"""
+        return tuple(self.partner_bounds(u)[1] > 1 for u in self.lowland)
+
+    @cached_property
     def locked(self) -> frozenset[tuple[str, str]]:
         return frozenset(
             (p.lowland_code, p.remote_code)
