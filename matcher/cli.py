@@ -16,7 +16,16 @@ import typer
 
 from . import __version__
 from .errors import InputError
-from .io import Scenario, load_problem, load_scenario, read_plan, with_overrides, write_outputs
+from .io import (
+    Scenario,
+    load_problem,
+    load_scenario,
+    parse_objectives,
+    parse_tolerances,
+    read_plan,
+    with_overrides,
+    write_outputs,
+)
 from .model import Problem
 from .report import broken_rules, kpis, output_files
 from .result import Result, Status
@@ -62,6 +71,12 @@ DetourOpt = Annotated[Optional[float], typer.Option("--detour-factor", help="Roa
 MetricOpt = Annotated[Optional[str], typer.Option("--distance-metric", help="km or minutes.")]
 RemoteMaxOpt = Annotated[Optional[int], typer.Option("--remote-max-partners", help="Max partners of a remote unit.")]
 LowMaxOpt = Annotated[Optional[int], typer.Option("--lowland-max-partners", help="Max partners of a lowland unit.")]
+RemoteMinOpt = Annotated[Optional[int], typer.Option("--remote-min-partners", help="Min partners of a remote unit.")]
+LowMinOpt = Annotated[Optional[int], typer.Option("--lowland-min-partners", help="Min partners of a lowland unit.")]
+ObjOpt = Annotated[Optional[str], typer.Option(
+    "--objectives", help="Stage order, comma-separated, from balance,shortfall,distance.")]
+TolOpt = Annotated[Optional[list[str]], typer.Option(
+    "--tolerance", help="Relative slack a stage leaves to the next, e.g. balance=0.05 (repeatable).")]
 TimeOpt = Annotated[Optional[float], typer.Option("--time-limit", help="Seconds for all stages together.")]
 WorkersOpt = Annotated[Optional[int], typer.Option("--workers", help="CP-SAT workers (1 = reproducible).")]
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Random seed.")]
@@ -93,14 +108,15 @@ def _guard(fn, writes: bool = True):
         raise typer.Exit(1) from None
 
 
-def _scenario(target, pairs, travel, cap, max_minutes, detour, metric, remote_max, lowland_max,
-              time_limit, workers, seed) -> Scenario:
+def _scenario(target, pairs=None, travel=None, time_limit=None, workers=None, seed=None,
+              objectives=None, tolerance=None, **rules) -> Scenario:
+    """The scenario, with command-line options over the file's settings."""
     sc = load_scenario(target)
+    rules["objectives"] = parse_objectives(objectives)
+    if tolerance:
+        rules["tolerances"] = {**sc.rules.tolerances, **parse_tolerances(tolerance)}
     return with_overrides(
-        sc, pairs=pairs, travel=travel,
-        rules={"max_distance_km": cap, "max_minutes": max_minutes, "detour_factor": detour,
-               "distance_metric": metric, "remote_max_partners": remote_max,
-               "lowland_max_partners": lowland_max},
+        sc, pairs=pairs, travel=travel, rules=rules,
         params={"time_limit_s": time_limit, "workers": workers, "seed": seed},
     )
 
@@ -136,6 +152,8 @@ def solve(
     travel: TravelOpt = None, max_distance_km: CapOpt = None, max_minutes: MinOpt = None,
     detour_factor: DetourOpt = None, distance_metric: MetricOpt = None,
     remote_max_partners: RemoteMaxOpt = None, lowland_max_partners: LowMaxOpt = None,
+    remote_min_partners: RemoteMinOpt = None, lowland_min_partners: LowMinOpt = None,
+    objectives: ObjOpt = None, tolerance: TolOpt = None,
     time_limit: TimeOpt = None, workers: WorkersOpt = None, seed: SeedOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -144,9 +162,13 @@ def solve(
     from .solve import solve as run_solve
 
     def body():
-        sc = _scenario(target, pairs, travel, max_distance_km, max_minutes, detour_factor,
-                       distance_metric, remote_max_partners, lowland_max_partners,
-                       time_limit, workers, seed)
+        sc = _scenario(
+            target, pairs, travel, time_limit, workers, seed, objectives, tolerance,
+            max_distance_km=max_distance_km, max_minutes=max_minutes, detour_factor=detour_factor,
+            distance_metric=distance_metric, remote_max_partners=remote_max_partners,
+            lowland_max_partners=lowland_max_partners, remote_min_partners=remote_min_partners,
+            lowland_min_partners=lowland_min_partners,
+        )
         problem, warns = _load(sc)
         progress = None if quiet else _err
         if progress:
@@ -197,15 +219,24 @@ def evaluate(
         Path, typer.Option("--plan", help="The plan to score: a table with lowland_code, remote_code.")
     ] = ...,
     out: OutOpt = Path("matcher-eval"), pairs: PairsOpt = None, travel: TravelOpt = None,
-    max_distance_km: CapOpt = None, detour_factor: DetourOpt = None,
+    max_distance_km: CapOpt = None, max_minutes: MinOpt = None, detour_factor: DetourOpt = None,
+    distance_metric: MetricOpt = None,
+    remote_max_partners: RemoteMaxOpt = None, lowland_max_partners: LowMaxOpt = None,
+    remote_min_partners: RemoteMinOpt = None, lowland_min_partners: LowMinOpt = None,
+    objectives: ObjOpt = None,
     time_limit: TimeOpt = None, workers: WorkersOpt = None, seed: SeedOpt = None,
 ) -> None:
     """Score a hand-made plan with the same outputs, plus the rules it breaks (exit 0)."""
     from .solve import evaluate as run_evaluate
 
     def body():
-        sc = _scenario(target, pairs, travel, max_distance_km, None, detour_factor, None, None, None,
-                       time_limit, workers, seed)
+        sc = _scenario(
+            target, pairs, travel, time_limit, workers, seed, objectives, None,
+            max_distance_km=max_distance_km, max_minutes=max_minutes, detour_factor=detour_factor,
+            distance_metric=distance_metric, remote_max_partners=remote_max_partners,
+            lowland_max_partners=lowland_max_partners, remote_min_partners=remote_min_partners,
+            lowland_min_partners=lowland_min_partners,
+        )
         problem, warns = _load(sc)
         plan_pairs = read_plan(plan, problem)
         result = run_evaluate(problem, plan_pairs, sc.params)

@@ -554,6 +554,36 @@ def load_scenario(target: Path | None) -> Scenario:
                                       "expected a scenario .toml or a units table (CSV, XLSX, GeoJSON, GPKG)")])
 
 
+def parse_objectives(text: str | None) -> tuple[str, ...] | None:
+    """``"balance,distance"`` -> ("balance", "distance"); None stays None."""
+    if text is None:
+        return None
+    names = tuple(t.strip() for t in text.split(",") if t.strip())
+    if not names or any(n not in OBJECTIVES for n in names) or len(set(names)) != len(names):
+        raise InputError([ValidationIssue("--objectives", None, None, text,
+                                          f"expected distinct names from {', '.join(OBJECTIVES)}")])
+    return names
+
+
+def parse_tolerances(items: list[str]) -> dict[str, float]:
+    """``["balance=0.05"]`` -> {"balance": 0.05}, every bad item reported."""
+    out, issues = {}, []
+    for item in items:
+        name, _, value = item.partition("=")
+        try:
+            tol = float(value)
+        except ValueError:
+            tol = -1.0
+        if name.strip() not in OBJECTIVES or not 0 <= tol < 1:
+            issues.append(ValidationIssue("--tolerance", None, None, item,
+                                          "expected NAME=VALUE with NAME a stage and 0 <= VALUE < 1"))
+        else:
+            out[name.strip()] = tol
+    if issues:
+        raise InputError(issues)
+    return out
+
+
 def with_overrides(sc: Scenario, *, pairs=None, travel=None, rules: Mapping | None = None,
                    params: Mapping | None = None) -> Scenario:
     """Command-line options win over the scenario file."""

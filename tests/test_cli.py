@@ -323,3 +323,25 @@ def test_no_solution_in_time_exits_4(runner, tmp_path, monkeypatch):
     result = invoke(runner, "solve", TINY / "scenario.toml", "--out", tmp_path / "out")
     assert result.exit_code == 4
     assert folder_is_empty(tmp_path / "out")
+
+
+def test_scenario_settings_as_options(runner, tmp_path):
+    """A units table plus options: --objectives and --tolerance reach the solver and summary.json."""
+    out = tmp_path / "out"
+    result = invoke(runner, "solve", TINY / "units.csv", "--pairs", TINY / "pairs.csv", "--max-distance-km", 300,
+                    "--objectives", "distance,balance", "--tolerance", "distance=0.1", "--remote-min-partners", 0,
+                    "--out", out, *FAST)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [s["name"] for s in summary["stages"]] == ["distance", "balance"]
+    assert summary["scenario"]["tolerances"]["distance"] == 0.1
+    assert summary["scenario"]["max_distance_km"] == 300
+    assert summary["scenario"]["partners"]["remote"][0] == 0
+
+
+@pytest.mark.parametrize("args", [["--objectives", "speed"], ["--tolerance", "balance=2"]])
+def test_bad_option_values_exit_2(runner, tmp_path, args):
+    """Unknown stage names and out-of-range tolerances are bad input."""
+    result = invoke(runner, "solve", TINY / "scenario.toml", *args, "--out", tmp_path / "o")
+    assert result.exit_code == 2
+    assert folder_is_empty(tmp_path / "o")

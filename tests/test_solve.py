@@ -3,6 +3,8 @@ ones, invariants, determinism, and the Da Nang 2025 default."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 from helpers import brute_force, problem, unit
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 from matcher import SolveParams, Status
 from matcher.distance import candidates
-from matcher.solve import CpBackend, build, holder_sets, solve
+from matcher.solve import CpBackend, build, holder_sets, min_ratio, solve
 
 P1 = SolveParams(time_limit_s=20, workers=1, seed=0)
 
@@ -261,3 +263,37 @@ def test_default_scenario_solves_to_proven_optimum():
     assert res.stage("balance").value == pytest.approx(0.75)
     assert res.stage("shortfall").value == 22
     assert res.stage("distance").value == pytest.approx(4884.748, abs=0.01)
+
+
+def test_minutes_metric_uses_the_travel_table():
+    """With distance_metric minutes, the distance stage minimises the table's minutes, not km."""
+    from dataclasses import replace
+
+    from matcher.model import Travel
+
+    p = problem([
+        unit("00001", "lowland", {"it": 1}), unit("00002", "lowland", {"it": 1}, dlat=0.01),
+        unit("00011", "remote", need={"it": 1}, dlat=0.1), unit("00012", "remote", need={"it": 1}, dlat=0.5),
+    ], distance_metric="minutes")
+    # 00001 is nearer both in km, but the road makes 00001-00011 slow.
+    minutes = {("00001", "00011"): 90, ("00001", "00012"): 60, ("00002", "00011"): 20, ("00002", "00012"): 80}
+    p = replace(p, travel={k: Travel(minutes=v) for k, v in minutes.items()})
+    res = solve(p, P1)
+    assert {(q.lowland_code, q.remote_code) for q in res.pairs} == {("00001", "00012"), ("00002", "00011")}
+    assert res.stage("distance").value == pytest.approx(80)
+    assert res.stage("distance").unit == "minutes"
+
+
+def test_balance_tolerance_trades_coverage_for_distance():
+    """Tolerance 0 keeps the best balance; tolerance 0.5 lets the distance stage take the near pair."""
+    near_low, far_low = unit("00001", "lowland", {"it": 1}), unit("00002", "lowland", {"it": 2}, dlat=1.0)
+    rem = [unit("00011", "remote", need={"it": 2}, dlat=0.02)]
+    rules = {"remote_max_partners": 1, "lowland_min_partners": 0, "objectives": ("balance", "distance")}
+    strict = solve(problem([near_low, far_low, *rem], **rules), P1)
+    loose_problem = problem([near_low, far_low, *rem], **rules, tolerances={"balance": 0.5})
+    loose = solve(loose_problem, P1)
+    assert [q.lowland_code for q in strict.pairs] == ["00002"]
+    assert strict.stage("balance").value == 1
+    assert [q.lowland_code for q in loose.pairs] == ["00001"]
+    assert loose.stage("balance").value == 1  # the stage's own optimum ...
+    assert min_ratio(loose_problem, list(loose.pairs)) == Fraction(1, 2)  # ... the plan keeps half of it
