@@ -659,58 +659,63 @@ def _balance_upper_bound(ctx: _Ctx, kept: Kept, best: Fraction, steps: int = 12)
 def _stage_min(ctx: _Ctx, kept: Kept, budget: float, name: str):
     """Minimise shortfall or distance (``balance`` here only when nothing is needed).
 
-    LP first: infeasible LP -> infeasible stage; integral LP x -> completed by CP-SAT with
-    x fixed and proven by the LP bound; else CP-SAT with the LP bound as a constraint."""
+    LP first (infeasible LP: infeasible stage; integral LP x: completed by CP-SAT with x
+    fixed), then SCIP, then CP-SAT with the best bound as a constraint and the best plan as
+    a hint. The stage is optimal once a plan meets the best proven bound."""
     problem, start = ctx.problem, time.perf_counter()
     objective = "shortfall" if name == "balance" else name
     unit = _stage_unit(name, problem)
+
+    def left() -> float:
+        return budget - (time.perf_counter() - start)
+
+    def stop(status: Status):
+        return StageResult(name, status, None, None, time.perf_counter() - start, unit), None, None, kept
+
     lp = _lp(ctx, kept, objective)
     if not lp.feasible:
-        secs = time.perf_counter() - start
-        return StageResult(name, Status.INFEASIBLE, None, None, secs, unit), None, None, kept
-    lp_bound = None if lp.value is None else math.ceil(lp.value - 1e-6)
-    got, status, bound_raw = None, Status.UNKNOWN, -math.inf
-    if lp.x is not None:
-        got = _complete(ctx, kept, lp.x, budget)
+        return stop(Status.INFEASIBLE)
+    bound_raw = -math.inf if lp.value is None else math.ceil(lp.value - 1e-6)
+    best = None  # (raw value, (pairs, hint)) of the best plan so far
+
+    def offer(got) -> None:
+        nonlocal best
         if got is not None:
             raw = _raw_value(objective, ctx, got[0])
-            status = Status.OPTIMAL if raw <= lp_bound else Status.FEASIBLE
-            bound_raw = lp_bound
-            if status is Status.FEASIBLE:
+            if best is None or raw < best[0]:
+                best = (raw, got)
                 ctx.hint = got[1]
-                got = None
-    if got is None and not ctx.fixed:
-        mip = _mip(ctx, kept, objective, MIP_SHARE * (budget - (time.perf_counter() - start)))
+
+    if lp.x is not None:
+        offer(_complete(ctx, kept, lp.x, left()))
+    if (best is None or best[0] > bound_raw) and not ctx.fixed:
+        mip = _mip(ctx, kept, objective, MIP_SHARE * left())
         if mip.status is Status.INFEASIBLE:
-            secs = time.perf_counter() - start
-            return StageResult(name, Status.INFEASIBLE, None, None, secs, unit), None, None, kept
+            return stop(Status.INFEASIBLE)
         if mip.bound is not None:
-            lp_bound = max(lp_bound if lp_bound is not None else -math.inf, math.ceil(mip.bound - 1e-6))
-            bound_raw = lp_bound
+            bound_raw = max(bound_raw, math.ceil(mip.bound - 1e-6))
         if mip.x is not None:
-            got = _complete(ctx, kept, mip.x, budget - (time.perf_counter() - start))
-            if got is not None:
-                ctx.hint = got[1]
-                if _raw_value(objective, ctx, got[0]) > bound_raw:
-                    got = None  # not proven: let CP-SAT improve it
-    if got is None:
+            offer(_complete(ctx, kept, mip.x, left()))
+    status = Status.FEASIBLE
+    if best is None or best[0] > bound_raw:
         built = build(problem, CpBackend(), ctx.cands, kept, fixed=ctx.fixed)
         terms = built.shortfall[1] if objective == "shortfall" else built.distance
         const = built.shortfall[0] if objective == "shortfall" else 0
         expr = const + cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
-        if lp_bound is not None and terms:
-            built.backend.m.add(expr >= lp_bound)
+        if bound_raw > -math.inf and terms:
+            built.backend.m.add(expr >= bound_raw)
         built.backend.m.minimize(expr)
-        conv = _to_value(objective, problem)
-        left = budget - (time.perf_counter() - start)
-        status, solver = _cp_solve(ctx, built, left, objective, conv)
-        if not status.has_solution:
-            secs = time.perf_counter() - start
-            return StageResult(name, status, None, None, secs, unit), None, None, kept
-        got = _read_solution(ctx, solver, built)
-        bound_raw = max(solver.best_objective_bound, lp_bound if lp_bound is not None else -math.inf)
+        code, solver = _cp_solve(ctx, built, left(), objective, _to_value(objective, problem))
+        if code.has_solution:
+            offer(_read_solution(ctx, solver, built))
+            bound_raw = max(bound_raw, solver.best_objective_bound)
+        elif code is Status.INFEASIBLE and best is None:
+            return stop(Status.INFEASIBLE)
+        if best is None:
+            return stop(code)
+    got = best[1]
     pairs, hint = got
-    raw = _raw_value(objective, ctx, pairs)
+    raw = best[0]
     if raw <= bound_raw:
         status = Status.OPTIMAL
     secs = time.perf_counter() - start
@@ -719,7 +724,7 @@ def _stage_min(ctx: _Ctx, kept: Kept, budget: float, name: str):
     if name == "balance":
         value, bound = 1.0, 1.0
     else:
-        bound = value if status is Status.OPTIMAL else conv(bound_raw)
+        bound = value if status is Status.OPTIMAL else conv(bound_raw) if bound_raw > -math.inf else None
     tol = problem.rules.tolerances.get(objective, 0.0)
     cap = math.floor(raw * (1 + tol) + 1e-9)
     new_kept = Kept(
