@@ -17,9 +17,8 @@ import argparse
 import sys
 import time
 
+from ortools.sat.python import cp_model
 from plain_model import STAGES, build_plain, emit, plan_values
-
-from ortools.sat.python import cp_model  # noqa: E402
 
 SCALE = 10_000
 

@@ -22,11 +22,9 @@ import argparse
 import sys
 import time
 
+import highspy
 import numpy as np
-
 from plain_model import STAGES, build_plain, emit, plan_values
-
-import highspy  # noqa: E402  (after plain_model: matcher first, then the solver)
 
 GAP = 1e-6
 CARRY_EPS = 1e-6

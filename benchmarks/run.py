@@ -65,8 +65,9 @@ class Case:
 CASES = {
     c.name: c
     for c in (
-        Case("matcher-default", "matcher CLI on the embedded default, 2 workers", "matcher"),
-        Case("matcher-default-1worker", "matcher CLI, --workers 1 --seed 0 (deterministic)",
+        Case("matcher-default", "matcher CLI on the embedded default, the scenario's own solver "
+             "settings (workers, seed from scenario.toml)", "matcher"),
+        Case("matcher-default-1worker", "matcher CLI, --workers 1 --seed 0 (reproducible mode)",
              "matcher", ("--workers", "1", "--seed", "0")),
         Case("peer-highs-mip", "plain MIP, HiGHS, continuous y, 2 threads", "peer",
              script="peer_highs.py"),
@@ -124,6 +125,7 @@ def _parse(case: Case, proc: subprocess.CompletedProcess, out_dir: Path) -> dict
                       "total_distance_km": s.get("total_distance_km"), "n_pairs": s.get("n_pairs")},
             "solve_seconds": s.get("solve_seconds"),
             "solver": s.get("solver"),
+            "solver_params": s.get("solver_params"),
         }
     lines = [ln for ln in proc.stdout.splitlines() if ln.strip()]
     if proc.returncode != 0 or not lines:
@@ -262,14 +264,13 @@ def consistency(records: list[dict]) -> list[str]:
                 notes.append(f"{tag}: {name} value {v:.6g} is better than its own bound {b:.6g}")
         f = r.get("final") or {}
         s1, s2 = _stage(r, "balance"), _stage(r, "shortfall")
-        if s1 and s1.get("value") is not None and f.get("min_coverage") is not None:
-            if f["min_coverage"] < s1["value"] - _tol("balance", s1["value"]):
-                notes.append(f"{tag}: final min coverage {f['min_coverage']:.6g} below the balance "
-                             f"stage value {s1['value']:.6g}")
-        if s2 and s2.get("value") is not None and f.get("total_shortfall") is not None:
-            if f["total_shortfall"] > s2["value"] + _tol("shortfall", s2["value"]):
-                notes.append(f"{tag}: final shortfall {f['total_shortfall']:.6g} above the shortfall "
-                             f"stage value {s2['value']:.6g}")
+        cov, short = f.get("min_coverage"), f.get("total_shortfall")
+        v1 = s1.get("value") if s1 else None
+        v2 = s2.get("value") if s2 else None
+        if None not in (cov, v1) and cov < v1 - _tol("balance", v1):
+            notes.append(f"{tag}: final min coverage {cov:.6g} below the balance stage value {v1:.6g}")
+        if None not in (short, v2) and short > v2 + _tol("shortfall", v2):
+            notes.append(f"{tag}: final shortfall {short:.6g} above the shortfall stage value {v2:.6g}")
     for i, a in enumerate(usable):
         for b in usable[i + 1:]:
             # HiGHS relaxes y to continuous: same optimum only when y-integrality is implied
@@ -399,7 +400,12 @@ def render(facts: dict, args, records: list[dict], order: list[str], complete: b
         argv[0] = "python"
         if c.kind == "peer":
             argv[1] = f"benchmarks/{c.script}"
-        L.append(f"- `{n}`: `{' '.join(argv)}` – {c.what}")
+        last = by_case.get(n, [])[-1:] or [{}]
+        used = last[0].get("solver") or ""
+        if last[0].get("solver_params"):
+            used += " " + ", ".join(f"{k}={v}" for k, v in last[0]["solver_params"].items())
+        used = f" (last run: {used.strip()})" if used.strip() else ""
+        L.append(f"- `{n}`: `{' '.join(argv)}` – {c.what}{used}")
     L += [
         "", "## How to reproduce", "",
         "```sh",

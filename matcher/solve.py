@@ -62,11 +62,12 @@ bound as a constraint and the best plan as a hint.
 
 Reproducibility: with ``workers == 1`` the CP-SAT budgets are *deterministic* time
 (``max_deterministic_time``) and GLOP is deterministic, so a fixed seed gives the same plan
-on every run of the same build; a wall-clock guard of three times the budget still applies.
+on every run of the same build; a wall-clock guard of twice the budget still applies.
 """
 
 from __future__ import annotations
 
+import enum
 import itertools
 import math
 import time
@@ -375,6 +376,10 @@ class _Ctx:
     progress: Progress | None
     fixed: bool
     hint: dict | None = None  # variable name -> value
+    deadline: float = math.inf  # perf_counter time by which every solver call must end
+
+    def wall_left(self) -> float:
+        return max(0.05, self.deadline - time.perf_counter())
 
     def say(self, msg: str) -> None:
         if self.progress:
@@ -415,9 +420,9 @@ def _cp_solve(ctx: _Ctx, built: Built, budget: float, label: str, conv=None):
     budget = max(budget, 0.05)
     if ctx.params.workers == 1:
         p.max_deterministic_time = budget
-        p.max_time_in_seconds = 3 * budget
+        p.max_time_in_seconds = min(2 * budget, ctx.wall_left())
     else:
-        p.max_time_in_seconds = budget
+        p.max_time_in_seconds = min(budget, ctx.wall_left())
     cb = _Progress(label, conv, ctx.progress) if ctx.progress and conv else None
     code = solver.solve(m, cb)
     return _STATUS[code], solver
@@ -453,7 +458,7 @@ def _mip(ctx: _Ctx, kept: Kept, objective: str | None, budget: float) -> _Mip:
     built = build(ctx.problem, MipBackend(), ctx.cands, kept, fixed=ctx.fixed)
     s = built.backend.s
     _objective_terms(built, objective, s)
-    s.SetTimeLimit(max(10, int(budget * 1000)))
+    s.SetTimeLimit(max(10, int(min(budget, ctx.wall_left()) * 1000)))
     code = s.Solve()
     if code == s.INFEASIBLE:
         return _Mip(Status.INFEASIBLE, None, None)
@@ -559,75 +564,94 @@ def _with(kept: Kept, floors: Mapping[int, int]) -> Kept:
     return Kept(floors, kept.max_shortfall, kept.max_distance)
 
 
+class _Probe(enum.Enum):
+    FOUND = "found"
+    OUT_OF_REACH = "out of reach"  # proven
+    UNDECIDED = "undecided"
+
+
+def _probe(ctx: _Ctx, kept: Kept, budget: float):
+    """Is there a plan meeting ``kept``? LP, then SCIP, then CP-SAT. Returns (answer, plan)."""
+    start = time.perf_counter()
+    lp = _lp(ctx, kept, None)
+    if not lp.feasible:
+        return _Probe.OUT_OF_REACH, None
+    if lp.x is not None:
+        got = _complete(ctx, kept, lp.x, budget)
+        if got is not None:
+            return _Probe.FOUND, got
+    if not ctx.fixed:
+        mip = _mip(ctx, kept, None, MIP_SHARE * (budget - (time.perf_counter() - start)))
+        if mip.status is Status.INFEASIBLE:
+            return _Probe.OUT_OF_REACH, None
+        if mip.x is not None:
+            got = _complete(ctx, kept, mip.x, budget)
+            if got is not None:
+                return _Probe.FOUND, got
+    pb = build(ctx.problem, CpBackend(), ctx.cands, kept, fixed=ctx.fixed)
+    code, solver = _cp_solve(ctx, pb, budget - (time.perf_counter() - start), "balance probe")
+    if code.has_solution:
+        return _Probe.FOUND, _read_solution(ctx, solver, pb)
+    if code is Status.INFEASIBLE:
+        return _Probe.OUT_OF_REACH, None
+    return _Probe.UNDECIDED, None
+
+
+def _level(problem: Problem, floors: Mapping[int, int]) -> Fraction:
+    """The smallest coverage ratio that a set of floors demands."""
+    return min(Fraction(k, problem.remote[i].total_need) for i, k in floors.items())
+
+
 def _stage_balance(ctx: _Ctx, kept: Kept, budget: float):
     """Maximise the smallest coverage ratio by bisection on exact ratio levels.
 
     A probe at level ``v`` asks for covered need >= ceil(v N_r) at every remote unit, with
-    the holder cuts of those floors. The LP decides it first (infeasible LP: no plan
-    reaches ``v``; integral LP: a plan, completed by CP-SAT with x fixed); otherwise CP-SAT
-    decides it. ``best`` is the exact ratio of the best plan found; ``ub`` a level proven
-    out of reach. The last probe asks for anything strictly better than ``best``.
+    the holder cuts of those floors (see :func:`_probe`). The first probe asks for any
+    plan; then ``v`` halves the interval between the best plan's exact ratio and the lowest
+    level out of reach (proven or undecided in its time slice). The last probe asks for
+    anything strictly better than the best plan: out of reach proves it optimal.
     Returns (StageResult, pairs, hint, Kept)."""
     problem, start = ctx.problem, time.perf_counter()
     if not any(r.total_need for r in problem.remote):
         return _stage_min(ctx, kept, budget, "balance")
+
+    def left() -> float:
+        return budget - (time.perf_counter() - start)
+
     best: Fraction | None = None
     pairs = hint = None
-    ub = Fraction(1)
-    ub_floors: dict[int, int] | None = None  # floors proven infeasible
-    status = Status.UNKNOWN  # until a plan is found or the stage is decided
-    while True:
-        left = budget - (time.perf_counter() - start)
-        if best is not None and best >= 1:
+    hi = Fraction(1)
+    hi_floors: dict[int, int] | None = None  # floors out of reach (proven or undecided)
+    status = Status.UNKNOWN
+    while left() > 0:
+        if best is None:
+            floors, decisive = _floors(problem, Fraction(0)), False
+        elif best >= 1:
             status = Status.OPTIMAL
             break
-        lo = best if best is not None else Fraction(0)
-        floors = _floors(problem, (lo + ub) / 2 if ub_floors is not None else ub)
-        decisive = False
-        if best is not None:
+        else:
             strict = _floors(problem, best, strictly_better=True)
-            if floors in (ub_floors, strict):
-                floors, decisive = strict, True
-        elif ub_floors is not None and floors == ub_floors:
-            floors = _floors(problem, Fraction(0))
-        if left <= 0:
-            break
-        probe = _with(kept, floors)
-        lp = _lp(ctx, probe, None)
-        got, infeasible = None, False
-        if lp.feasible:
-            got = _complete(ctx, probe, lp.x, left) if lp.x is not None else None
-            if got is None and not ctx.fixed:
-                mip = _mip(ctx, probe, None, MIP_SHARE * left)
-                if mip.status is Status.INFEASIBLE:
-                    infeasible = True
-                elif mip.x is not None:
-                    got = _complete(ctx, probe, mip.x, left)
-            if got is None and not infeasible:
-                pb = build(problem, CpBackend(), ctx.cands, probe, fixed=ctx.fixed)
-                remaining = budget - (time.perf_counter() - start)
-                code, solver = _cp_solve(ctx, pb, remaining, "balance probe")
-                if code.has_solution:
-                    got = _read_solution(ctx, solver, pb)
-                elif code is not Status.INFEASIBLE:
-                    if best is None:
-                        status = code
-                    break
-        if got is None:  # the probe's level is out of reach
-            ub_floors = floors
-            ub = min(Fraction(floors[i], problem.remote[i].total_need) for i in floors)
+            floors = _floors(problem, (best + hi) / 2) if hi_floors is not None else _floors(problem, hi)
+            decisive = floors in (hi_floors, strict)
             if decisive:
+                floors = strict
+        slice_s = left() if best is None or decisive else max(left() / 3, min(left(), 1.0))
+        answer, got = _probe(ctx, _with(kept, floors), slice_s)
+        if answer is _Probe.FOUND:
+            pairs, hint = got
+            ctx.hint = hint
+            best = min_ratio(problem, pairs)
+            ctx.say(f"  balance: found {float(best):.4f}")
+            continue
+        if best is None:
+            status = Status.INFEASIBLE if answer is _Probe.OUT_OF_REACH else Status.UNKNOWN
+            break
+        if decisive:
+            if answer is _Probe.OUT_OF_REACH:
                 ctx.say(f"  balance: proven that no plan beats {float(best):.4f}")
                 status = Status.OPTIMAL
-                break
-            if best is None and not any(floors.values()):
-                status = Status.INFEASIBLE
-                break
-            continue
-        pairs, hint = got
-        ctx.hint = hint
-        best = min_ratio(problem, pairs)
-        ctx.say(f"  balance: found {float(best):.4f}")
+            break
+        hi_floors, hi = floors, _level(problem, floors)
     secs = time.perf_counter() - start
     if best is None:
         return StageResult("balance", status, None, None, secs, "ratio"), None, None, kept
@@ -767,6 +791,8 @@ def _exact_value(name: str, problem: Problem, pairs: list[Pair]) -> float:
 
 def _run_stages(ctx: _Ctx, order: Iterable[str], mode: str) -> Result:
     start = time.perf_counter()
+    # Hard stop: the time limit plus 10 % for the last stage's bookkeeping.
+    ctx.deadline = start + 1.1 * ctx.params.time_limit_s
     order = list(order)
     stages: list[StageResult] = []
     pairs: list[Pair] = []
