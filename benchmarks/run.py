@@ -67,8 +67,8 @@ CASES = {
     for c in (
         Case("matcher-default", "matcher CLI on the embedded default, the scenario's own solver "
              "settings (workers, seed from scenario.toml)", "matcher"),
-        Case("matcher-default-1worker", "matcher CLI, --workers 1 --seed 0 (reproducible mode)",
-             "matcher", ("--workers", "1", "--seed", "0")),
+        Case("matcher-default-2workers", "matcher CLI, --workers 2 (parallel CP-SAT, not reproducible)",
+             "matcher", ("--workers", "2")),
         Case("peer-highs-mip", "plain MIP, HiGHS, continuous y, 2 threads", "peer",
              script="peer_highs.py"),
         Case("peer-cpsat-plain", "plain model, CP-SAT, integer y, 2 workers, no hints", "peer",

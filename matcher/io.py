@@ -632,14 +632,46 @@ def load_problem(sc: Scenario) -> tuple[Problem, list[str]]:
 # ---- writing ---------------------------------------------------------------------------
 
 
-def write_outputs(out_dir: Path, files: Mapping[str, pd.DataFrame | dict], inputs: list[Path]) -> list[Path]:
+def _csvt(frame: pd.DataFrame) -> str:
+    """GDAL/QGIS column types for a CSV (so codes stay text in QGIS)."""
+    kinds = []
+    for dtype in frame.dtypes:
+        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+            kinds.append('"String"')
+        elif pd.api.types.is_integer_dtype(dtype):
+            kinds.append('"Integer"')
+        else:
+            kinds.append('"Real"')
+    return ",".join(kinds) + "\n"
+
+
+def _write_one(target: Path, content) -> list[str]:
+    """Write one output; returns the names written (a CSV brings its .csvt)."""
+    if target.suffix == ".csv":
+        content.to_csv(target, index=False, encoding="utf-8-sig")
+        target.with_suffix(".csvt").write_text(_csvt(content), encoding="utf-8")
+        return [target.name, target.with_suffix(".csvt").name]
+    if target.suffix == ".xlsx":
+        with pd.ExcelWriter(target, engine="openpyxl") as xl:
+            for sheet, frame in content.items():
+                frame.to_excel(xl, sheet_name=sheet[:31], index=False)
+        return [target.name]
+    target.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return [target.name]
+
+
+def write_outputs(out_dir: Path, files: Mapping[str, object], inputs: list[Path]) -> list[Path]:
     """Write every file to a temporary folder first, then move them into ``out_dir``.
 
-    CSV is UTF-8 with a byte-order mark (Excel opens it with diacritics intact); codes are
-    text. Refuses to overwrite an input file.
+    ``.csv``: a DataFrame, as UTF-8 with a byte-order mark (Excel shows the diacritics), plus
+    a ``.csvt`` sidecar giving QGIS the column types (codes as text). ``.xlsx``: a mapping of
+    sheet name to DataFrame; text stays text, so codes keep their leading zeros. ``.json``:
+    a dict. Refuses to overwrite an input file.
     """
     out_dir = Path(out_dir)
-    targets = {name: (out_dir / name).resolve() for name in files}
+    names = [n for name in files for n in ([name, str(Path(name).with_suffix(".csvt"))]
+                                          if name.endswith(".csv") else [name])]
+    targets = {name: (out_dir / name).resolve() for name in names}
     clash = [str(p) for p in targets.values() if p in {Path(i).resolve() for i in inputs}]
     if clash:
         raise InputError([ValidationIssue("--out", None, None, str(out_dir),
@@ -647,14 +679,9 @@ def write_outputs(out_dir: Path, files: Mapping[str, pd.DataFrame | dict], input
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".matcher-", dir=out_dir))
     try:
-        for name, content in files.items():
-            target = tmp / name
-            if isinstance(content, pd.DataFrame):
-                content.to_csv(target, index=False, encoding="utf-8-sig")
-            else:
-                target.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        done = [n for name, content in files.items() for n in _write_one(tmp / name, content)]
         written = []
-        for name in files:
+        for name in done:
             os.replace(tmp / name, targets[name])
             written.append(targets[name])
         return written

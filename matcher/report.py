@@ -146,6 +146,12 @@ def units_frame(problem: Problem) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _load(problem: Problem, lowland_code: str, remote_code: str) -> int:
+    """A pair's load on the remote unit's capacity (travel table ``load``, default 1)."""
+    t = problem.travel.get((lowland_code, remote_code))
+    return t.load if t is not None and t.load is not None else 1
+
+
 def broken_rules(problem: Problem, result: Result) -> list[str]:
     """The scenario rules a plan breaks, one sentence each (for hand-made plans)."""
     names = _names(problem)
@@ -160,12 +166,13 @@ def broken_rules(problem: Problem, result: Result) -> list[str]:
     for p in result.pairs:
         key = (p.lowland_code, p.remote_code)
         if key not in allowed and key not in problem.forbidden:
-            cap = problem.rules.max_distance_km
-            out.append(
-                f"pair {names[key[0]]} ({key[0]}) - {names[key[1]]} ({key[1]}) is {p.km:.1f} km, "
-                f"beyond the cap of {cap} km" if cap is not None else
-                f"pair {names[key[0]]} - {names[key[1]]} is not allowed by the travel caps"
-            )
+            rules, label = problem.rules, f"pair {names[key[0]]} ({key[0]}) - {names[key[1]]} ({key[1]})"
+            if rules.max_distance_km is not None and p.km > rules.max_distance_km:
+                out.append(f"{label} is {p.km:.1f} km, beyond the cap of {rules.max_distance_km:g} km")
+            elif rules.max_minutes is not None and p.minutes is not None and p.minutes > rules.max_minutes:
+                out.append(f"{label} is {p.minutes:.0f} min, beyond the cap of {rules.max_minutes:g} min")
+            else:
+                out.append(f"{label} has no travel time in the travel table, which the scenario needs")
     for u in problem.units:
         if u.role is Role.EXCLUDED:
             continue
@@ -174,11 +181,7 @@ def broken_rules(problem: Problem, result: Result) -> list[str]:
         if not lo <= n <= hi:
             out.append(f"{u.name} ({u.code}) has {n} partners, allowed {lo}..{hi}")
         if u.capacity is not None:
-            load = sum(
-                (problem.travel.get((p.lowland_code, u.code)).load or 1)
-                if problem.travel.get((p.lowland_code, u.code)) else 1
-                for p in result.pairs if p.remote_code == u.code
-            )
+            load = sum(_load(problem, p.lowland_code, u.code) for p in result.pairs if p.remote_code == u.code)
             if load > u.capacity:
                 out.append(f"{u.name} ({u.code}) carries load {load}, capacity {u.capacity}")
     return out
@@ -245,12 +248,33 @@ def summary(problem: Problem, result: Result, scenario_path: str | None, warning
     return out
 
 
+def summary_frame(info: dict) -> pd.DataFrame:
+    """The summary as a two-column sheet (headline figures, stages, assumptions)."""
+    rows = [(k, info[k]) for k in ("status", "mode", "n_lowland", "n_remote", "n_pairs", "n_locked_pairs",
+                                   "min_coverage", "total_shortfall", "total_distance_km",
+                                   "longest_distance_km", "solve_seconds", "solver", "created")]
+    rows.append(("scenario", info["scenario"]["name"]))
+    for s in info["stages"]:
+        rows.append((f"stage {s['name']}", f"{s['status']}, value {s['value']}, bound {s['bound']} {s['unit']}"))
+    rows += [("assumption", a) for a in info["assumptions"]]
+    rows += [("source", a) for a in info["sources"]]
+    rows += [("warning", a) for a in info["warnings"]]
+    rows += [("broken rule", a) for a in info.get("broken_rules", [])]
+    return pd.DataFrame(rows, columns=["item", "value"]).astype(str)
+
+
 def output_files(problem: Problem, result: Result, scenario_path: str | None, warnings: list[str],
                  broken: list[str] | None = None) -> dict:
+    """Every result file by name: CSV tables, summary.json and plan.xlsx (all in one workbook)."""
+    tables = {
+        "pairs": pairs_frame(problem, result),
+        "remote_summary": remote_frame(problem, result),
+        "lowland_summary": lowland_frame(problem, result),
+        "units": units_frame(problem),
+    }
+    info = summary(problem, result, scenario_path, warnings, broken)
     return {
-        "pairs.csv": pairs_frame(problem, result),
-        "remote_summary.csv": remote_frame(problem, result),
-        "lowland_summary.csv": lowland_frame(problem, result),
-        "units.csv": units_frame(problem),
-        "summary.json": summary(problem, result, scenario_path, warnings, broken),
+        **{f"{name}.csv": frame for name, frame in tables.items()},
+        "summary.json": info,
+        "plan.xlsx": {"summary": summary_frame(info), **tables},
     }

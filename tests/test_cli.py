@@ -15,7 +15,8 @@ from matcher.cli import app
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny"
 FAST = ["--time-limit", "5", "--workers", "1"]
-OUTPUT_FILES = {"pairs.csv", "remote_summary.csv", "lowland_summary.csv", "units.csv", "summary.json"}
+OUTPUT_FILES = {"pairs.csv", "remote_summary.csv", "lowland_summary.csv", "units.csv", "summary.json", "plan.xlsx",
+                "pairs.csvt", "remote_summary.csvt", "lowland_summary.csvt", "units.csvt"}
 
 
 @pytest.fixture(scope="module")
@@ -345,3 +346,29 @@ def test_bad_option_values_exit_2(runner, tmp_path, args):
     result = invoke(runner, "solve", TINY / "scenario.toml", *args, "--out", tmp_path / "o")
     assert result.exit_code == 2
     assert folder_is_empty(tmp_path / "o")
+
+
+def test_plan_xlsx_keeps_codes_as_text(solved):
+    """plan.xlsx has every table as a sheet; code cells are text, so leading zeros survive Excel."""
+    import openpyxl
+
+    _, out = solved
+    wb = openpyxl.load_workbook(out / "plan.xlsx")
+    assert {"summary", "pairs", "remote_summary", "lowland_summary", "units"} <= set(wb.sheetnames)
+    ws = wb["pairs"]
+    header = [c.value for c in ws[1]]
+    col = header.index("lowland_code")
+    codes = [row[col].value for row in ws.iter_rows(min_row=2)]
+    assert codes and all(isinstance(c, str) and len(c) == 5 for c in codes)
+    items = [row[0].value for row in wb["summary"].iter_rows(min_row=2)]
+    assert "assumption" in items
+
+
+def test_csvt_sidecars_type_codes_as_text(solved):
+    """Each CSV has a .csvt for QGIS with the code columns typed String."""
+    _, out = solved
+    header = read_csv(out / "units.csv").columns.tolist()
+    types = (out / "units.csvt").read_text(encoding="utf-8").strip().split(",")
+    assert len(types) == len(header)
+    kinds = dict(zip(header, types, strict=True))
+    assert kinds["code"] == '"String"' and kinds["lat"] == '"Real"'
