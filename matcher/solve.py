@@ -74,6 +74,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
@@ -176,24 +177,54 @@ class Built:
 # ---- constraint builders ---------------------------------------------------------------
 
 
-def _multi(problem: Problem, li: int) -> bool:
-    """Whether a lowland unit may take several partners (and so must split its staff)."""
-    return problem.splitting[li]
+@dataclass
+class Index:
+    """Everything about the candidates that does not change between models: computed once
+    per solve, so that the many probe models are cheap to build."""
+
+    x_names: list[str]
+    gives: dict[tuple[int, str], list[tuple[int, int]]]  # (remote, domain) -> (give, k), single-partner units
+    y_specs: list[tuple[int, str, int, str]]  # (k, domain, bound, name), splitting units
+    holders: dict[tuple[int, str], set[int]]  # (remote, domain) -> candidates whose unit supplies it
+    by_l: list[list[int]]
+    by_r: list[list[int]]
+    cost: list[int]
+
+    @cached_property
+    def split_ks(self) -> frozenset[int]:
+        """Candidates whose lowland unit splits its staff (and so carries y variables)."""
+        return frozenset(k for k, _, _, _ in self.y_specs)
+
+    @classmethod
+    def of(cls, problem: Problem, cands: list[Candidate]) -> Index:
+        lows, rems = problem.lowland, problem.remote
+        gives: dict = {}
+        y_specs, holders = [], {}
+        by_l: list[list[int]] = [[] for _ in lows]
+        by_r: list[list[int]] = [[] for _ in rems]
+        for k, c in enumerate(cands):
+            lo, re = lows[c.li], rems[c.ri]
+            by_l[c.li].append(k)
+            by_r[c.ri].append(k)
+            for d in problem.domains:
+                s, n = lo.supply.get(d, 0), re.need.get(d, 0)
+                if s > 0:
+                    holders.setdefault((c.ri, d), set()).add(k)
+                if s > 0 and n > 0:
+                    if problem.splitting[c.li]:
+                        y_specs.append((k, d, min(s, n), f"y[{lo.code},{re.code},{d}]"))
+                    else:
+                        gives.setdefault((c.ri, d), []).append((min(s, n), k))
+        return cls(
+            [f"x[{lows[c.li].code},{rems[c.ri].code}]" for c in cands], gives, y_specs, holders,
+            by_l, by_r, [cost_units(problem, c) for c in cands],
+        )
 
 
-def add_pair_vars(b, problem: Problem, cands: list[Candidate]):
+def add_pair_vars(b, ix: Index):
     """x for every candidate; y only for lowland units that may split their staff."""
-    lows, rems = problem.lowland, problem.remote
-    x, y = {}, {}
-    for k, c in enumerate(cands):
-        lo, re = lows[c.li], rems[c.ri]
-        x[k] = b.bool_var(f"x[{lo.code},{re.code}]")
-        if not _multi(problem, c.li):
-            continue
-        for d in problem.domains:
-            ub = min(lo.supply.get(d, 0), re.need.get(d, 0))
-            if ub > 0:
-                y[k, d] = b.int_var(0, ub, f"y[{lo.code},{re.code},{d}]")
+    x = {k: b.bool_var(name) for k, name in enumerate(ix.x_names)}
+    y = {(k, d): b.int_var(0, ub, name) for k, d, ub, name in ix.y_specs}
     return x, y
 
 
@@ -206,17 +237,12 @@ def add_locked(b, cands: list[Candidate], x) -> int:
     return n
 
 
-def add_partner_bounds(b, problem: Problem, cands: list[Candidate], x) -> int:
-    by_l: dict[int, Terms] = {i: [] for i in range(len(problem.lowland))}
-    by_r: dict[int, Terms] = {i: [] for i in range(len(problem.remote))}
-    for k, c in enumerate(cands):
-        by_l[c.li].append((1, x[k]))
-        by_r[c.ri].append((1, x[k]))
+def add_partner_bounds(b, problem: Problem, ix: Index, x) -> int:
     n = 0
-    for units, groups in ((problem.lowland, by_l), (problem.remote, by_r)):
-        for i, u in enumerate(units):
+    for units, groups in ((problem.lowland, ix.by_l), (problem.remote, ix.by_r)):
+        for u, ks in zip(units, groups, strict=True):
             lo, hi = problem.partner_bounds(u)
-            b.linear(groups[i], lo, hi)
+            b.linear([(1, x[k]) for k in ks], lo, hi)
             n += 1
     return n
 
@@ -243,19 +269,12 @@ def add_staff_limits(b, problem: Problem, cands: list[Candidate], y) -> int:
     return n
 
 
-def add_covered(b, problem: Problem, cands: list[Candidate], x, y):
+def add_covered(b, problem: Problem, ix: Index, cands: list[Candidate], x, y):
     """Covered need C[r,d] <= need, and <= what the partners can give: the whole
     (need-capped) supply of a single-partner lowland unit, the allotment y of others."""
-    per: dict[tuple[int, str], Terms] = {}
-    for k, c in enumerate(cands):
-        lo, re = problem.lowland[c.li], problem.remote[c.ri]
-        for d in problem.domains:
-            if (k, d) in y:
-                per.setdefault((c.ri, d), []).append((1, y[k, d]))
-            else:
-                give = min(lo.supply.get(d, 0), re.need.get(d, 0))
-                if give > 0 and not _multi(problem, c.li):
-                    per.setdefault((c.ri, d), []).append((give, x[k]))
+    per: dict[tuple[int, str], Terms] = {key: [(g, x[k]) for g, k in v] for key, v in ix.gives.items()}
+    for (k, d), var in y.items():
+        per.setdefault((cands[k].ri, d), []).append((1, var))
     cov: dict[tuple[int, str], object] = {}
     covered: dict[int, Terms] = {i: [] for i in range(len(problem.remote))}
     for (ri, d), terms in per.items():
@@ -298,17 +317,12 @@ def holder_sets(problem: Problem, ri: int, floor: int) -> list[tuple[str, ...]]:
     return found
 
 
-def add_holder_cuts(b, problem: Problem, cands: list[Candidate], x, floors: Mapping[int, int]) -> int:
+def add_holder_cuts(b, problem: Problem, ix: Index, x, floors: Mapping[int, int]) -> int:
     """For each minimal Q of :func:`holder_sets`: at least one partner supplying Q."""
-    holders: dict[tuple[int, str], set[int]] = {}  # (remote, domain) -> candidates with supply
-    for k, c in enumerate(cands):
-        for d, v in problem.lowland[c.li].supply.items():
-            if v > 0:
-                holders.setdefault((c.ri, d), set()).add(k)
     n = 0
     for ri, floor in floors.items():
         for q in holder_sets(problem, ri, floor):
-            ks = sorted(set().union(*(holders.get((ri, d), set()) for d in q)))
+            ks = sorted(set().union(*(ix.holders.get((ri, d), set()) for d in q)))
             b.linear([(1, x[k]) for k in ks], 1, None)
             n += 1
     return n
@@ -337,27 +351,29 @@ def build(
     kept: Kept = Kept(),
     *,
     fixed: bool = False,
+    index: Index | None = None,
 ) -> Built:
     """Build the model on ``backend``. ``fixed`` pins every candidate (evaluation of a given
     plan) and drops the partner-count and capacity rules, which the report checks instead."""
     b = backend
-    x, y = add_pair_vars(b, problem, cands)
+    ix = index or Index.of(problem, cands)
+    x, y = add_pair_vars(b, ix)
     if fixed:
         for var in x.values():
             b.linear([(1, var)], 1, 1)
     else:
         add_locked(b, cands, x)
-        add_partner_bounds(b, problem, cands, x)
+        add_partner_bounds(b, problem, ix, x)
         add_capacities(b, problem, cands, x)
     add_links(b, problem, cands, x, y)
     add_staff_limits(b, problem, cands, y)
-    cov, covered = add_covered(b, problem, cands, x, y)
+    cov, covered = add_covered(b, problem, ix, cands, x, y)
     add_coverage_floors(b, covered, kept.floors)
     if not fixed:
-        add_holder_cuts(b, problem, cands, x, kept.floors)
+        add_holder_cuts(b, problem, ix, x, kept.floors)
     total_need = sum(r.total_need for r in problem.remote)
     short_terms = [(-1, v) for v in cov.values()]
-    dist_terms = [(cost_units(problem, c), x[k]) for k, c in enumerate(cands)]
+    dist_terms = [(ix.cost[k], x[k]) for k in x]
     if kept.max_shortfall is not None:
         b.linear(short_terms, None, kept.max_shortfall - total_need)
     if kept.max_distance is not None:
@@ -377,6 +393,10 @@ class _Ctx:
     fixed: bool
     hint: dict | None = None  # variable name -> value
     deadline: float = math.inf  # perf_counter time by which every solver call must end
+    index: Index | None = None
+
+    def __post_init__(self) -> None:
+        self.index = Index.of(self.problem, self.cands)
 
     def wall_left(self) -> float:
         return max(0.05, self.deadline - time.perf_counter())
@@ -455,7 +475,7 @@ class _Mip:
 def _mip(ctx: _Ctx, kept: Kept, objective: str | None, budget: float) -> _Mip:
     """The same model on SCIP. LP-based branch and cut closes, in milliseconds, stages
     whose LP is fractional but whose integer optimum CP-SAT's search finds only slowly."""
-    built = build(ctx.problem, MipBackend(), ctx.cands, kept, fixed=ctx.fixed)
+    built = build(ctx.problem, MipBackend(), ctx.cands, kept, fixed=ctx.fixed, index=ctx.index)
     s = built.backend.s
     _objective_terms(built, objective, s)
     s.SetTimeLimit(max(10, int(min(budget, ctx.wall_left()) * 1000)))
@@ -471,7 +491,7 @@ def _mip(ctx: _Ctx, kept: Kept, objective: str | None, budget: float) -> _Mip:
 
 def _lp(ctx: _Ctx, kept: Kept, objective: str | None) -> _Lp:
     """LP relaxation (GLOP) with every kept constraint and holder cut."""
-    built = build(ctx.problem, LpBackend(), ctx.cands, kept, fixed=ctx.fixed)
+    built = build(ctx.problem, LpBackend(), ctx.cands, kept, fixed=ctx.fixed, index=ctx.index)
     s = built.backend.s
     _objective_terms(built, objective, s)
     obj = s.Objective()
@@ -486,38 +506,86 @@ def _lp(ctx: _Ctx, kept: Kept, objective: str | None) -> _Lp:
 
 
 def _complete(ctx: _Ctx, kept: Kept, x: dict[int, int], budget: float):
-    """CP-SAT with every x fixed (to an integral LP solution): fills in y and C."""
-    built = build(ctx.problem, CpBackend(), ctx.cands, kept, fixed=ctx.fixed)
-    for k, v in x.items():
-        built.backend.linear([(1, built.x[k])], v, v)
-    cov = list(built.cov.values())
-    if cov:  # any split will do; take the most coverage
-        built.backend.m.maximize(sum(cov))
-    status, solver = _cp_solve(ctx, built, budget, "complete")
-    if not status.has_solution:
+    """A whole plan from an integral x (of the LP or SCIP), or None if x breaks a rule.
+
+    Without staff splitting the covered need follows from x directly; otherwise CP-SAT
+    with every x fixed chooses the split."""
+    ix = ctx.index
+    chosen = [k for k, v in x.items() if v]
+    if any(k in ix.split_ks for k in chosen):
+        built = build(ctx.problem, CpBackend(), ctx.cands, kept, fixed=ctx.fixed, index=ix)
+        for k, v in x.items():
+            built.backend.linear([(1, built.x[k])], v, v)
+        cov = list(built.cov.values())
+        if cov:  # any split will do; take the most coverage
+            built.backend.m.maximize(sum(cov))
+        status, solver = _cp_solve(ctx, built, budget, "complete")
+        if not status.has_solution:
+            return None
+        return _read_solution(ctx, solver, built)
+    problem, on = ctx.problem, set(chosen)
+    cov = {
+        (ri, d): min(problem.remote[ri].need[d], sum(g for g, k in gk if k in on))
+        for (ri, d), gk in ix.gives.items()
+    }
+    if not _keeps(ctx, kept, on, cov):
         return None
-    return _read_solution(ctx, solver, built)
+    return _plan(ctx, on, {}, cov)
+
+
+def _keeps(ctx: _Ctx, kept: Kept, on: set[int], cov: dict[tuple[int, str], int]) -> bool:
+    """Does a plan (chosen candidates, covered need) keep every rule and kept stage?"""
+    problem, ix = ctx.problem, ctx.index
+    if not ctx.fixed:
+        for units, groups in ((problem.lowland, ix.by_l), (problem.remote, ix.by_r)):
+            for u, ks in zip(units, groups, strict=True):
+                lo, hi = problem.partner_bounds(u)
+                if not lo <= sum(k in on for k in ks) <= hi:
+                    return False
+        if any(c.locked and k not in on for k, c in enumerate(ctx.cands)):
+            return False
+        for ri, re in enumerate(problem.remote):
+            if re.capacity is not None and sum(ctx.cands[k].load for k in ix.by_r[ri] if k in on) > re.capacity:
+                return False
+    per_r: dict[int, int] = {}
+    for (ri, _), v in cov.items():
+        per_r[ri] = per_r.get(ri, 0) + v
+    if any(per_r.get(ri, 0) < floor for ri, floor in kept.floors.items()):
+        return False
+    total_need = sum(r.total_need for r in problem.remote)
+    if kept.max_shortfall is not None and total_need - sum(cov.values()) > kept.max_shortfall:
+        return False
+    return not (kept.max_distance is not None and sum(ix.cost[k] for k in on) > kept.max_distance)
 
 
 def _read_solution(ctx: _Ctx, solver, built: Built) -> tuple[list[Pair], dict]:
-    """Chosen pairs with their staff split. Covered need not given by a splitting unit's
-    allotment is attributed to the single-partner units, in candidate order."""
-    problem = ctx.problem
-    hint: dict = {}
-    for var in [*built.x.values(), *built.y.values(), *built.cov.values()]:
-        hint[var.name] = int(solver.value(var))
-    chosen = [k for k in built.x if hint[built.x[k].name]]
+    """The plan in a solved CP-SAT model."""
+    on = {k for k, var in built.x.items() if solver.value(var)}
+    yv = {key: int(solver.value(var)) for key, var in built.y.items()}
+    cv = {key: int(solver.value(var)) for key, var in built.cov.items()}
+    return _plan(ctx, on, yv, cv)
+
+
+def _plan(ctx: _Ctx, on: set[int], yv: dict, cv: dict) -> tuple[list[Pair], dict]:
+    """Chosen pairs with their staff split, and the hint (variable name -> value) for the
+    next model. Covered need not given by a splitting unit's allotment is attributed to the
+    single-partner units, in candidate order."""
+    problem, ix, cands = ctx.problem, ctx.index, ctx.cands
+    hint = {name: int(k in on) for k, name in enumerate(ix.x_names)}
+    for k, d, _, name in ix.y_specs:
+        hint[name] = yv.get((k, d), 0)
+    for (ri, d), v in cv.items():
+        hint[f"C[{problem.remote[ri].code},{d}]"] = v
+    chosen = sorted(on)
     allots: dict[int, dict[str, int]] = {k: {} for k in chosen}
-    left = {key: hint[v.name] for key, v in built.cov.items()}
+    left = dict(cv)
+    for (k, d), v in yv.items():
+        if v and k in on:
+            allots[k][d] = v
+            left[cands[k].ri, d] -= v
     for k in chosen:
-        for d in problem.domains:
-            if (k, d) in built.y and hint[built.y[k, d].name]:
-                v = hint[built.y[k, d].name]
-                allots[k][d] = v
-                left[built.cands[k].ri, d] -= v
-    for k in chosen:
-        c = built.cands[k]
-        if _multi(problem, c.li):
+        c = cands[k]
+        if problem.splitting[c.li]:
             continue
         lo, re = problem.lowland[c.li], problem.remote[c.ri]
         for d in problem.domains:
@@ -527,7 +595,7 @@ def _read_solution(ctx: _Ctx, solver, built: Built) -> tuple[list[Pair], dict]:
                 left[c.ri, d] -= give
     pairs = []
     for k in chosen:
-        c = built.cands[k]
+        c = cands[k]
         lo, re = problem.lowland[c.li], problem.remote[c.ri]
         pairs.append(Pair(lo.code, re.code, c.km, c.minutes, c.km_source, c.locked, allots[k]))
     return pairs, hint
@@ -588,7 +656,7 @@ def _probe(ctx: _Ctx, kept: Kept, budget: float):
             got = _complete(ctx, kept, mip.x, budget)
             if got is not None:
                 return _Probe.FOUND, got
-    pb = build(ctx.problem, CpBackend(), ctx.cands, kept, fixed=ctx.fixed)
+    pb = build(ctx.problem, CpBackend(), ctx.cands, kept, fixed=ctx.fixed, index=ctx.index)
     code, solver = _cp_solve(ctx, pb, budget - (time.perf_counter() - start), "balance probe")
     if code.has_solution:
         return _Probe.FOUND, _read_solution(ctx, solver, pb)
@@ -722,7 +790,7 @@ def _stage_min(ctx: _Ctx, kept: Kept, budget: float, name: str):
             offer(_complete(ctx, kept, mip.x, left()))
     status = Status.FEASIBLE
     if best is None or best[0] > bound_raw:
-        built = build(problem, CpBackend(), ctx.cands, kept, fixed=ctx.fixed)
+        built = build(problem, CpBackend(), ctx.cands, kept, fixed=ctx.fixed, index=ctx.index)
         terms = built.shortfall[1] if objective == "shortfall" else built.distance
         const = built.shortfall[0] if objective == "shortfall" else 0
         expr = const + cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
