@@ -190,6 +190,18 @@ class Index:
     by_r: list[list[int]]
     cost: list[int]
 
+    _cuts: dict[tuple[int, int], list[list[int]]] = field(default_factory=dict)
+
+    def cut_lists(self, problem: Problem, ri: int, floor: int) -> list[list[int]]:
+        """The candidates of each holder cut of remote ``ri`` at ``floor`` (memoised)."""
+        key = (ri, floor)
+        if key not in self._cuts:
+            self._cuts[key] = [
+                sorted(set().union(*(self.holders.get((ri, d), set()) for d in q)))
+                for q in holder_sets(problem, ri, floor)
+            ]
+        return self._cuts[key]
+
     @cached_property
     def split_ks(self) -> frozenset[int]:
         """Candidates whose lowland unit splits its staff (and so carries y variables)."""
@@ -321,8 +333,7 @@ def add_holder_cuts(b, problem: Problem, ix: Index, x, floors: Mapping[int, int]
     """For each minimal Q of :func:`holder_sets`: at least one partner supplying Q."""
     n = 0
     for ri, floor in floors.items():
-        for q in holder_sets(problem, ri, floor):
-            ks = sorted(set().union(*(ix.holders.get((ri, d), set()) for d in q)))
+        for ks in ix.cut_lists(problem, ri, floor):
             b.linear([(1, x[k]) for k in ks], 1, None)
             n += 1
     return n
