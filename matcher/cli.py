@@ -158,7 +158,7 @@ def solve(
     quiet: QuietOpt = False,
 ) -> None:
     """Solve a scenario and write pairs.csv, remote_summary.csv, lowland_summary.csv,
-    units.csv and summary.json to --out."""
+    units.csv (each with a .csvt for QGIS), summary.json and plan.xlsx to --out."""
     from .solve import solve as run_solve
 
     def body():

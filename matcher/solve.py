@@ -44,17 +44,20 @@ supplies some domain of :math:`Q`: :math:`\sum_{l \in H_Q} x_{lr} \ge 1`. These 
 roundings carry the pigeonhole argument (31 IT holders cannot serve 33 communes) that the
 LP relaxation otherwise spreads away; only minimal :math:`Q` are added.
 
-*Balance by probing.* A short CP-SAT run maximising :math:`T` (with
-:math:`10\,000\, C_r \ge N_r T`) gives a plan of exact ratio :math:`v`. Then the probe
-"strictly better than :math:`v`" (:math:`C_r \ge \lfloor v N_r \rfloor + 1` for all
-:math:`r`, plus its holder cuts) is first tested by the LP relaxation (GLOP): LP
-infeasible proves :math:`v` optimal; otherwise CP-SAT decides the probe, raising
-:math:`v` or proving it. Values are exact fractions, not a grid.
+*Balance by bisection on exact levels.* A probe at level :math:`v` asks for
+:math:`C_r \ge \lceil v N_r \rceil` at every remote unit, with the holder cuts of those
+floors. The first probe asks for any plan; each found plan has an exact ratio (a fraction,
+not a grid value); the next level halves the interval up to the lowest level out of reach;
+the last probe asks for anything strictly better than the best plan
+(:math:`C_r \ge \lfloor v N_r \rfloor + 1`), and its proven infeasibility proves the
+optimum. On Da Nang the LP relaxation with holder cuts is already infeasible just above the
+optimum 0.75, where the plain LP allows 1.0.
 
 *LP first, then SCIP, then CP-SAT.* Each minimising stage (and each balance probe) first
 solves its LP relaxation (GLOP, with all kept constraints and holder cuts). An infeasible
-LP proves the stage infeasible; an integral LP solution is completed by CP-SAT with
-:math:`x` fixed and is optimal when it meets :math:`\lceil z_{LP} \rceil`. Otherwise SCIP
+LP proves the stage infeasible; an integral LP solution is completed (directly, or by
+CP-SAT with :math:`x` fixed when staff is split) and is optimal when it meets
+:math:`\lceil z_{LP} \rceil`. Otherwise SCIP
 (bundled with OR-Tools) gets half the remaining budget on the same model: its branch and
 cut closes in milliseconds stages where CP-SAT's search stalls (Da Nang with a 120 km cap:
 SCIP 0.05 s, CP-SAT not in 30 s). Whatever is still open goes to CP-SAT with the best
@@ -83,7 +86,6 @@ from .distance import Candidate, candidates, geodesic_km, pair_metrics
 from .model import Problem, SolveParams
 from .result import Pair, Result, StageResult, Status
 
-SCALE = 10_000  # resolution of the ratio variable T in the first balance run
 SOLVER_NAME = "OR-Tools: GLOP LP, SCIP MIP, CP-SAT"
 MIP_SHARE = 0.5  # of a stage's remaining budget given to SCIP before CP-SAT takes over
 MAX_CUT_DOMAINS = 10  # enumerate all domain subsets up to this many needy domains
@@ -171,7 +173,6 @@ class Built:
     covered: dict[int, Terms]  # remote index -> terms of its covered need
     shortfall: tuple[int, Terms]  # constant + terms
     distance: Terms
-    t: object | None = None  # ratio variable (CP-SAT balance run only)
 
 
 # ---- constraint builders ---------------------------------------------------------------
