@@ -255,5 +255,90 @@ def evaluate(
     raise typer.Exit(_guard(body))
 
 
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of every label: vi (default) or en.")]
+BoundOpt = Annotated[Optional[Path], typer.Option(
+    "--boundaries", help="Polygons (GeoJSON, GeoPackage, Shapefile) with a 'code' column, any declared CRS.")]
+ResultDir = Annotated[Path, typer.Argument(help="A folder written by matcher solve or matcher evaluate.")]
+
+
+def _map_inputs(result_dir: Path, boundaries: Path | None, lang: str, out: Path, suffixes: tuple[str, ...]):
+    """Read a result folder and boundaries for drawing; check --lang and --out first."""
+    from .errors import ValidationIssue
+    from .i18n import LANGS
+    from .io import read_boundaries
+    from .view import read_result_dir
+
+    issues = []
+    if lang not in LANGS:
+        issues.append(ValidationIssue("--lang", None, None, lang, f"use one of {', '.join(LANGS)}"))
+    if out.suffix.lower() not in suffixes:
+        issues.append(ValidationIssue("--out", None, None, str(out), f"use a file ending in {', '.join(suffixes)}"))
+    if issues:
+        raise InputError(issues)
+    view = read_result_dir(result_dir)
+    polys = read_boundaries(boundaries) if boundaries else None
+    return view, polys
+
+
+def _publish(out: Path, write) -> None:
+    """Write to a temporary file beside ``out``, then move it into place (never half-written)."""
+    import os
+    import tempfile
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".matcher-", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    typer.echo(f"wrote {out}")
+
+
+@app.command("map")
+def map_(
+    result_dir: ResultDir,
+    out: Annotated[Path, typer.Option("--out", help="FILE.png, .pdf, .svg (static) or .html (interactive).")],
+    boundaries: BoundOpt = None,
+    lang: LangOpt = "vi",
+) -> None:
+    """Draw a result as a map: static (PNG, PDF at A3, SVG) or one offline HTML file."""
+
+    def body():
+        view, polys = _map_inputs(result_dir, boundaries, lang, out, (".png", ".pdf", ".svg", ".html"))
+        if out.suffix.lower() == ".html":
+            from .webmap import render_html
+
+            _publish(out, lambda p: p.write_text(render_html(view, polys, lang), encoding="utf-8"))
+        else:
+            from .maps import save_map
+
+            _publish(out, lambda p: save_map(view, polys, lang, p))
+        return 0
+
+    raise typer.Exit(_guard(body))
+
+
+@app.command()
+def report(
+    result_dir: ResultDir,
+    out: Annotated[Path, typer.Option("--out", help="The review pack, a .pdf file.")],
+    boundaries: BoundOpt = None,
+    lang: LangOpt = "vi",
+) -> None:
+    """Build the committee review pack (PDF): cover, map, pairs, coverage, assumptions."""
+
+    def body():
+        from .pack import write_pack
+
+        view, polys = _map_inputs(result_dir, boundaries, lang, out, (".pdf",))
+        _publish(out, lambda p: write_pack(view, polys, lang, p))
+        return 0
+
+    raise typer.Exit(_guard(body))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

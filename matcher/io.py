@@ -629,6 +629,37 @@ def load_problem(sc: Scenario) -> tuple[Problem, list[str]]:
     return problem, warnings
 
 
+# ---- boundaries ------------------------------------------------------------------------
+
+
+def read_boundaries(path: Path):
+    """Polygons joined on ``code``, in WGS84: a GeoDataFrame with ``code`` and ``geometry``.
+
+    Any declared CRS is reprojected; a layer without a CRS, or without a ``code`` column,
+    is bad input. Codes are repaired as in the units table (text, 5 digits)."""
+    import geopandas as gpd
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError([ValidationIssue(str(path), None, None, None, "file not found")])
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as e:
+        msg = f"cannot be read as a polygon layer: {e}"
+        raise InputError([ValidationIssue(path.name, None, None, None, msg)]) from e
+    issues = []
+    if gdf.crs is None:
+        issues.append(ValidationIssue(path.name, None, None, None, "has no CRS: declare it (EPSG:4326 for WGS84)"))
+    cols = {c.lower(): c for c in gdf.columns}
+    if "code" not in cols:
+        issues.append(ValidationIssue(path.name, 1, "code", None, "required column is missing"))
+    if issues:
+        raise InputError(issues)
+    gdf = gdf.rename(columns={cols["code"]: "code"})[["code", gdf.geometry.name]]
+    gdf["code"] = [_code(str(c)) for c in gdf["code"]]
+    return gdf.to_crs(4326)
+
+
 # ---- writing ---------------------------------------------------------------------------
 
 
