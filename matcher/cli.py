@@ -315,7 +315,8 @@ def map_(
         else:
             from .maps import save_map
 
-            _publish(out, lambda p: save_map(view, polys, lang, p))
+            name = boundaries.name if boundaries else None
+            _publish(out, lambda p: save_map(view, polys, lang, p, name))
         return 0
 
     raise typer.Exit(_guard(body))

@@ -1,0 +1,286 @@
+"""Static maps of a result (PNG, PDF at A3 landscape with real text, SVG). Never solves.
+
+``draw_map(view, boundaries, lang)`` returns a matplotlib Figure; ``save_map`` writes it.
+Coordinates are projected to the UTM zone of the units (metres), so the scale bar is true.
+The dense urban core gets an inset of its own, so labels there do not pile up; labels are
+spread with adjustText and linked to their unit by a leader line when moved.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import PercentFormatter
+
+from . import __version__
+from .i18n import t
+from .view import ResultView
+
+A3_LANDSCAPE = (16.54, 11.69)  # inches
+CMAP = "RdYlGn"
+LOCKED_STYLE = {"color": "#7a0019", "lw": 1.8, "ls": "-", "zorder": 4}
+NEW_STYLE = {"color": "#1f4e79", "lw": 0.9, "ls": (0, (4, 2)), "zorder": 3, "alpha": 0.85}
+LOWLAND_STYLE = {"marker": "s", "s": 14, "color": "#12355b", "zorder": 6, "linewidths": 0}
+# A light box behind labels, not a path-effect halo: path effects turn text into outlines,
+# and the PDF's names must stay searchable text.
+LABEL_BOX = {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.65}
+SIMPLIFY_M = 60.0  # main map: well under a printed pixel of an A3 sheet (about 130 m)
+INSET_SIMPLIFY_M = 8.0
+INSET_RADIUS_KM = 9.0  # the urban core: units within this distance of the densest lowland unit
+
+STYLE = {
+    "font.family": "DejaVu Sans",  # has every Vietnamese letter (DejaVu Sans Mono does not)
+    "pdf.fonttype": 42,  # TrueType in the PDF: searchable, copyable Vietnamese text
+    "svg.fonttype": "none",  # text stays text in SVG
+}
+
+
+def utm_epsg(lon: float, lat: float) -> int:
+    """EPSG code of the WGS84 UTM zone holding a point."""
+    zone = int((lon + 180) // 6) + 1
+    return (32600 if lat >= 0 else 32700) + zone
+
+
+def _project(view: ResultView, boundaries):
+    """Units as projected points (x, y in metres), boundaries in the same CRS."""
+    import geopandas as gpd
+
+    units = view.units
+    epsg = utm_epsg(float(units["lon"].mean()), float(units["lat"].mean()))
+    pts = gpd.GeoDataFrame(
+        units.copy(), geometry=gpd.points_from_xy(units["lon"], units["lat"]), crs=4326
+    ).to_crs(epsg)
+    pts["x"], pts["y"] = pts.geometry.x, pts.geometry.y
+    polys = boundaries.to_crs(epsg) if boundaries is not None else None
+    return pts.set_index("code", drop=False), polys
+
+
+def _simplified(polys, tolerance_m: float):
+    """Polygons simplified for drawing (topology kept), or None."""
+    if polys is None:
+        return None
+    out = polys.copy()
+    out["geometry"] = out.geometry.simplify(tolerance_m, preserve_topology=True)
+    return out
+
+
+def _urban_core(pts) -> tuple[float, float, float, float] | None:
+    """Extent (x0, x1, y0, y1) of the densest cluster of lowland units, or None if sparse."""
+    low = pts[pts["role"] == "lowland"]
+    if len(low) < 8:
+        return None
+    xy = low[["x", "y"]].to_numpy()
+    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    r = INSET_RADIUS_KM * 1000
+    counts = (d < r).sum(axis=1)
+    if counts.max() < 6:
+        return None
+    cx, cy = xy[counts.argmax()]
+    near = pts[np.hypot(pts["x"] - cx, pts["y"] - cy) < r]
+    pad = 2500
+    return near["x"].min() - pad, near["x"].max() + pad, near["y"].min() - pad, near["y"].max() + pad
+
+
+def _inside(x, y, box) -> bool:
+    return box is not None and box[0] <= x <= box[1] and box[2] <= y <= box[3]
+
+
+def _draw_layers(ax, view: ResultView, pts, polys, norm, labels: list, box=None, in_inset=False):
+    """Polygons or points, pair lines and markers on one axes; collects label texts."""
+    coverage = view.remote.set_index("remote_code")["coverage_ratio"]
+    cmap = matplotlib.colormaps[CMAP]
+    if polys is not None:
+        roles = pts["role"]
+        pol = polys[polys["code"].isin(pts.index)].copy()
+        pol["role"] = pol["code"].map(roles)
+        pol[pol["role"] != "remote"].plot(ax=ax, color="#ececec", edgecolor="white", linewidth=0.5, zorder=1)
+        rem = pol[pol["role"] == "remote"].copy()
+        rem["cov"] = rem["code"].map(coverage)
+        rem.plot(ax=ax, color=[cmap(norm(v)) for v in rem["cov"]], edgecolor="white", linewidth=0.6, zorder=1)
+        pol.boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.25, zorder=2)
+    for _, p in view.pairs.iterrows():
+        a, b = pts.loc[p["lowland_code"]], pts.loc[p["remote_code"]]
+        style = LOCKED_STYLE if p["locked"] else NEW_STYLE
+        ax.plot([a.x, b.x], [a.y, b.y], solid_capstyle="round", **style)
+    rem_pts = pts[pts["role"] == "remote"]
+    low_pts = pts[pts["role"] == "lowland"]
+    if polys is None:
+        ax.scatter(rem_pts["x"], rem_pts["y"], s=150, c=[cmap(norm(coverage.get(c, np.nan))) for c in rem_pts.index],
+                   edgecolors="#333333", linewidths=0.6, zorder=5)
+    else:
+        ax.scatter(rem_pts["x"], rem_pts["y"], s=10, color="#222222", zorder=5, linewidths=0)
+    ax.scatter(low_pts["x"], low_pts["y"], **LOWLAND_STYLE)
+    for code, u in pts.iterrows():
+        if u["role"] not in ("lowland", "remote"):
+            continue
+        if in_inset != _inside(u.x, u.y, box):
+            continue  # each label on one axes only: the inset holds the urban core
+        weight = "bold" if u["role"] == "remote" else "normal"
+        size = 7.5 if u["role"] == "remote" else 6.5
+        labels.append(ax.text(u.x, u.y, u["name"], fontsize=size, fontweight=weight, color="#111111",
+                              bbox=LABEL_BOX, zorder=8, gid=f"label-{code}"))
+
+
+def _spread(ax, texts, pts) -> None:
+    """Move labels off each other and off the markers, with leader lines where moved."""
+    if not texts:
+        return
+    from adjustText import adjust_text
+
+    adjust_text(texts, ax=ax, x=pts["x"].to_numpy(), y=pts["y"].to_numpy(), max_move=(60, 60),
+                time_lim=0.5, expand=(1.05, 1.2),
+                arrowprops={"arrowstyle": "-", "color": "#666666", "lw": 0.5})
+
+
+def _frame(ax, pts, polys) -> None:
+    """Fit the axes to the paired units (not to far-off excluded areas such as Hoàng Sa)."""
+    active = pts[pts["role"].isin(["lowland", "remote"])]
+    if polys is not None:
+        x0, y0, x1, y1 = polys[polys["code"].isin(active.index)].total_bounds
+    else:
+        x0, x1, y0, y1 = active["x"].min(), active["x"].max(), active["y"].min(), active["y"].max()
+    pad = 0.04 * max(x1 - x0, y1 - y0, 1000)
+    ax.set_xlim(x0 - pad, x1 + pad)
+    ax.set_ylim(y0 - pad, y1 + pad)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
+def _north_arrow(ax, label: str) -> None:
+    ax.annotate(label, xy=(0.04, 0.95), xytext=(0.04, 0.87), xycoords="axes fraction", ha="center",
+                va="center", fontsize=12, fontweight="bold",
+                arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})
+
+
+def _scale_bar(ax) -> None:
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    ax.add_artist(ScaleBar(1, "m", location="lower left", box_alpha=0.7, font_properties={"size": 8}))
+
+
+def _footer(fig, view: ResultView, polys, boundaries_name: str | None, lang: str) -> None:
+    s = view.summary
+    note = t("no_boundaries", lang) if polys is None else t("boundaries_source", lang, source=boundaries_name or "")
+    lines = [note]
+    sources = s.get("sources", [])
+    if sources:
+        lines.append(f"{t('sources', lang)}: " + " ".join(sources))
+    assumptions = s.get("assumptions", [])
+    if assumptions:
+        lines.append(f"{t('assumptions', lang)}: " + " ".join(assumptions))
+    lines.append(t("made_with", lang, version=__version__))
+    text = "\n".join(textwrap.fill(line, 260) for line in lines)
+    fig.text(0.02, 0.012, text, fontsize=6.2, va="bottom", ha="left", color="#333333", linespacing=1.25)
+
+
+def _legend(fig, norm, lang: str) -> None:
+    lax = fig.add_axes((0.675, 0.13, 0.3, 0.12))
+    lax.axis("off")
+    handles = [
+        Line2D([], [], marker="s", ls="", color=LOWLAND_STYLE["color"], markersize=6, label=t("lowland", lang)),
+        Line2D([], [], marker="o", ls="", color="#bbbbbb", markeredgecolor="#333333", markersize=9,
+               label=t("remote", lang)),
+        Line2D([], [], color=LOCKED_STYLE["color"], lw=LOCKED_STYLE["lw"], label=t("locked_pair", lang)),
+        Line2D([], [], color=NEW_STYLE["color"], lw=1.2, ls="--", label=t("new_pair", lang)),
+    ]
+    lax.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)
+    cax = fig.add_axes((0.69, 0.115, 0.26, 0.014))
+    cb = fig.colorbar(ScalarMappable(norm=norm, cmap=CMAP), cax=cax, orientation="horizontal")
+    cb.set_label(t("coverage", lang), fontsize=9)
+    cb.ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    cb.ax.tick_params(labelsize=8)
+
+
+def _headline(fig, view: ResultView, lang: str) -> None:
+    s = view.summary
+    rows = [
+        (t("n_pairs", lang), f"{s.get('n_pairs', len(view.pairs))} ({t('n_locked', lang).lower()}: "
+                             f"{s.get('n_locked_pairs', int(view.pairs['locked'].sum()))})"),
+        (t("min_coverage", lang), f"{float(s.get('min_coverage', 0)):.0%}"),
+        (t("total_shortfall", lang), f"{s.get('total_shortfall', '')}"),
+        (t("total_distance", lang), f"{float(s.get('total_distance_km', 0)):,.0f} km"),
+        (t("longest_distance", lang), f"{float(s.get('longest_distance_km', 0)):,.0f} km"),
+    ]
+    y = 0.375
+    for k, v in rows:
+        fig.text(0.675, y, k, fontsize=9, color="#333333")
+        fig.text(0.975, y, v, fontsize=9, ha="right", fontweight="bold")
+        y -= 0.017
+
+
+def coverage_norm(view: ResultView) -> Normalize:
+    """Colour range of the coverage ratio: from the tenth below the smallest value to 100 %,
+    so that differences between well-covered communes stay visible (the colour bar says so)."""
+    low = float(view.remote["coverage_ratio"].min()) if len(view.remote) else 0.0
+    return Normalize(min(np.floor(low * 10) / 10, 0.9), 1.0)
+
+
+def draw_map(view: ResultView, boundaries=None, lang: str = "vi", boundaries_name: str | None = None) -> Figure:
+    """The committee map of a result, as an A3-landscape matplotlib Figure (no pyplot state)."""
+    with matplotlib.rc_context(STYLE):
+        return _draw(view, boundaries, lang, boundaries_name)
+
+
+def _draw(view: ResultView, boundaries, lang: str, boundaries_name: str | None) -> Figure:
+    pts, polys = _project(view, boundaries)
+    norm = coverage_norm(view)
+    fig = Figure(figsize=A3_LANDSCAPE)
+    fig.text(0.02, 0.965, t("title", lang), fontsize=20, fontweight="bold", va="top")
+    fig.text(0.02, 0.928, f"{t('scenario', lang, name=view.scenario_name)}    {t('date', lang, date=view.created)}",
+             fontsize=11, va="top", color="#333333")
+    ax = fig.add_axes((0.02, 0.085, 0.64, 0.83))
+    box = _urban_core(pts)
+    labels: list = []
+    main_polys = _simplified(polys, SIMPLIFY_M)
+    _draw_layers(ax, view, pts, main_polys, norm, labels, box=box, in_inset=False)
+    _frame(ax, pts, polys)
+    for side in ax.spines.values():
+        side.set_color("#999999")
+    _north_arrow(ax, t("north", lang))
+    _scale_bar(ax)
+    if box is not None:
+        ax.add_patch(Rectangle((box[0], box[2]), box[1] - box[0], box[3] - box[2], fill=False,
+                                   ec="#333333", lw=1.0, ls="--", zorder=9))
+        iax = fig.add_axes((0.675, 0.42, 0.3, 0.49))
+        inset_labels: list = []
+        inset_polys = None
+        if polys is not None:
+            from shapely.geometry import box as make_box
+
+            inset_polys = _simplified(polys.clip(make_box(box[0], box[2], box[1], box[3])), INSET_SIMPLIFY_M)
+        _draw_layers(iax, view, pts, inset_polys, norm, inset_labels, box=box, in_inset=True)
+        iax.set_xlim(box[0], box[1])
+        iax.set_ylim(box[2], box[3])
+        iax.set_aspect("equal")
+        iax.set_xticks([])
+        iax.set_yticks([])
+        iax.set_xlabel("")
+        iax.set_ylabel("")
+        iax.set_title(t("inset", lang), fontsize=10, loc="left")
+        _scale_bar(iax)
+        inside = pts[[_inside(x, y, box) for x, y in zip(pts["x"], pts["y"], strict=True)]]
+        _spread(iax, inset_labels, inside)
+    _spread(ax, labels, pts)
+    _legend(fig, norm, lang)
+    _headline(fig, view, lang)
+    _footer(fig, view, polys, boundaries_name, lang)
+    return fig
+
+
+def save_map(view: ResultView, boundaries, lang: str, path: Path, boundaries_name: str | None = None) -> None:
+    """Write the map; the format follows the extension (.png at 150 dpi, .pdf, .svg)."""
+    fig = draw_map(view, boundaries, lang, boundaries_name)
+    fmt = Path(path).suffix.lstrip(".").lower() or "png"
+    with matplotlib.rc_context(STYLE):
+        fig.savefig(path, format=fmt, dpi=150 if fmt == "png" else None)

@@ -1,0 +1,106 @@
+"""Static maps: every format, with and without boundaries, checked on content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from matcher.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+BOUNDARIES = ROOT.parent / "shared" / "data" / "danang_2025" / "boundaries.geojson"
+needs_boundaries = pytest.mark.skipif(not BOUNDARIES.exists(), reason="../shared boundaries not present")
+
+
+@pytest.fixture(scope="module")
+def result_dir(tmp_path_factory) -> Path:
+    """The Da Nang default, solved once."""
+    out = tmp_path_factory.mktemp("result")
+    res = CliRunner().invoke(app, ["solve", "--out", str(out), "--quiet"])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def draw(result_dir: Path, out: Path, *extra) -> Path:
+    res = CliRunner().invoke(app, ["map", str(result_dir), "--out", str(out), *map(str, extra)])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def pdf_text(path: Path) -> str:
+    import pypdf
+
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("with_boundaries", [False, pytest.param(True, marks=needs_boundaries)])
+def test_pdf_map_has_searchable_names_and_figures(result_dir, tmp_path, with_boundaries):
+    """The PDF's text holds Vietnamese names, the title and the headline figures; A3 landscape."""
+    import pypdf
+
+    extra = ["--boundaries", BOUNDARIES] if with_boundaries else []
+    path = draw(result_dir, tmp_path / "map.pdf", *extra)
+    text = pdf_text(path)
+    for needle in ("Trà Linh", "An Hải", "Hải Châu", "Đề xuất kết nghĩa", "75%", "4,885 km", "60 (trong đó"):
+        assert needle in text, needle
+    note = "Chưa có ranh giới hành chính chính thức"
+    assert (note in text) is not with_boundaries
+    box = pypdf.PdfReader(path).pages[0].mediabox
+    assert float(box.width) / 72 == pytest.approx(16.54, abs=0.05)  # A3 landscape, inches
+    assert float(box.height) / 72 == pytest.approx(11.69, abs=0.05)
+
+
+def test_english_labels(result_dir, tmp_path):
+    """--lang en translates the title and legend."""
+    text = pdf_text(draw(result_dir, tmp_path / "map.pdf", "--lang", "en"))
+    assert "Proposed commune twinning" in text and "Existing twinning (kept)" in text
+    assert "Đề xuất kết nghĩa" not in text
+
+
+@pytest.mark.parametrize("with_boundaries", [False, pytest.param(True, marks=needs_boundaries)])
+def test_png_is_not_blank(result_dir, tmp_path, with_boundaries):
+    """The PNG has many colours and a good share of non-white pixels."""
+    from PIL import Image
+
+    extra = ["--boundaries", BOUNDARIES] if with_boundaries else []
+    img = np.asarray(Image.open(draw(result_dir, tmp_path / "map.png", *extra)).convert("RGB"))
+    assert img.shape[1] > 2000  # A3 at 150 dpi
+    non_white = (img < 245).any(axis=2).mean()
+    assert non_white > (0.25 if with_boundaries else 0.05)
+    assert len(np.unique(img.reshape(-1, 3), axis=0)) > 200
+
+
+def test_svg_keeps_text_as_text(result_dir, tmp_path):
+    """SVG output has the names as <text>, not outlines."""
+    svg = draw(result_dir, tmp_path / "map.svg").read_text(encoding="utf-8")
+    assert "<text" in svg and "Trà Linh" in svg
+
+
+def test_bad_language_and_format_exit_2(result_dir, tmp_path):
+    """Unknown --lang or output type: exit 2, nothing written."""
+    for args in (["--lang", "fr", "--out", tmp_path / "m.png"], ["--out", tmp_path / "m.jpg"]):
+        res = CliRunner().invoke(app, ["map", str(result_dir), *map(str, args)])
+        assert res.exit_code == 2
+    assert not any(tmp_path.iterdir())
+
+
+def test_missing_result_files_exit_2(tmp_path):
+    """A folder that is not a result: every missing file named, exit 2, no map."""
+    res = CliRunner().invoke(app, ["map", str(tmp_path), "--out", str(tmp_path / "m.png")])
+    assert res.exit_code == 2
+    assert "pairs.csv" in res.output and "summary.json" in res.output
+    assert not (tmp_path / "m.png").exists()
+
+
+def test_boundaries_without_crs_exit_2(result_dir, tmp_path):
+    """A polygon layer without a CRS is bad input."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    bad = tmp_path / "b.gpkg"
+    gpd.GeoDataFrame({"code": ["20950"]}, geometry=[box(0, 0, 1, 1)]).to_file(bad)
+    res = CliRunner().invoke(app, ["map", str(result_dir), "--boundaries", str(bad), "--out", str(tmp_path / "m.png")])
+    assert res.exit_code == 2 and "CRS" in res.output
