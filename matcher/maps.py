@@ -35,6 +35,7 @@ LABEL_BOX = {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha":
 SIMPLIFY_M = 60.0  # main map: well under a printed pixel of an A3 sheet (about 130 m)
 INSET_SIMPLIFY_M = 8.0
 INSET_RADIUS_KM = 9.0  # the urban core: units within this distance of the densest lowland unit
+MAX_LABELS = 160  # per axes; beyond that only remote units are named, then none (use the HTML map)
 
 STYLE = {
     "font.family": "DejaVu Sans",  # has every Vietnamese letter (DejaVu Sans Mono does not)
@@ -113,16 +114,19 @@ def _draw_layers(ax, view: ResultView, pts, polys, norm, labels: list, box=None,
     rem_pts = pts[pts["role"] == "remote"]
     low_pts = pts[pts["role"] == "lowland"]
     if polys is None:
-        ax.scatter(rem_pts["x"], rem_pts["y"], s=150, c=[cmap(norm(coverage.get(c, np.nan))) for c in rem_pts.index],
+        size = 150 * min(1.0, (100 / max(1, len(rem_pts))) ** 0.5)  # smaller dots when there are many
+        ax.scatter(rem_pts["x"], rem_pts["y"], s=size, c=[cmap(norm(coverage.get(c, np.nan))) for c in rem_pts.index],
                    edgecolors="#333333", linewidths=0.6, zorder=5)
     else:
         ax.scatter(rem_pts["x"], rem_pts["y"], s=10, color="#222222", zorder=5, linewidths=0)
     ax.scatter(low_pts["x"], low_pts["y"], **LOWLAND_STYLE)
-    for code, u in pts.iterrows():
-        if u["role"] not in ("lowland", "remote"):
-            continue
-        if in_inset != _inside(u.x, u.y, box):
-            continue  # each label on one axes only: the inset holds the urban core
+    here = [(code, u) for code, u in pts.iterrows()
+            if u["role"] in ("lowland", "remote") and in_inset == _inside(u.x, u.y, box)]
+    if len(here) > MAX_LABELS:
+        here = [(code, u) for code, u in here if u["role"] == "remote"]
+    if len(here) > MAX_LABELS:
+        here = []
+    for code, u in here:  # each label on one axes only: the inset holds the urban core
         weight = "bold" if u["role"] == "remote" else "normal"
         size = 7.5 if u["role"] == "remote" else 6.5
         labels.append(ax.text(u.x, u.y, u["name"], fontsize=size, fontweight=weight, color="#111111",
