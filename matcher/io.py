@@ -657,7 +657,9 @@ def read_boundaries(path: Path):
         raise InputError(issues)
     gdf = gdf.rename(columns={cols["code"]: "code"})[["code", gdf.geometry.name]]
     gdf["code"] = [_code(str(c)) for c in gdf["code"]]
-    return gdf.to_crs(4326)
+    gdf = gdf.to_crs(4326)
+    gdf.attrs["source"] = path.name  # named in the maps' footers
+    return gdf
 
 
 # ---- writing ---------------------------------------------------------------------------

@@ -175,7 +175,8 @@ def _scale_bar(ax) -> None:
 
 def _footer(fig, view: ResultView, polys, boundaries_name: str | None, lang: str) -> None:
     s = view.summary
-    note = t("no_boundaries", lang) if polys is None else t("boundaries_source", lang, source=boundaries_name or "")
+    source = boundaries_name or (polys.attrs.get("source", "") if polys is not None else "")
+    note = t("no_boundaries", lang) if polys is None else t("boundaries_source", lang, source=source)
     lines = [note]
     sources = s.get("sources", [])
     if sources:
