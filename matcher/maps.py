@@ -13,21 +13,18 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
-from matplotlib.cm import ScalarMappable
-from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
-from matplotlib.ticker import PercentFormatter
+from matplotlib.patches import Patch, Rectangle
 
 from . import __version__
 from .i18n import t
+from .style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR, coverage_colour, coverage_labels
 from .view import ResultView
 
 A3_LANDSCAPE = (16.54, 11.69)  # inches
-CMAP = "RdYlGn"
-LOCKED_STYLE = {"color": "#7a0019", "lw": 1.8, "ls": "-", "zorder": 4}
-NEW_STYLE = {"color": "#1f4e79", "lw": 0.9, "ls": (0, (4, 2)), "zorder": 3, "alpha": 0.85}
+LOCKED_STYLE = {"color": LOCKED_COLOUR, "lw": 1.8, "ls": "-", "zorder": 4}
+NEW_STYLE = {"color": NEW_COLOUR, "lw": 0.9, "ls": (0, (4, 2)), "zorder": 3, "alpha": 0.85}
 LOWLAND_STYLE = {"marker": "s", "s": 14, "color": "#12355b", "zorder": 6, "linewidths": 0}
 # A light box behind labels, not a path-effect halo: path effects turn text into outlines,
 # and the PDF's names must stay searchable text.
@@ -94,10 +91,9 @@ def _inside(x, y, box) -> bool:
     return box is not None and box[0] <= x <= box[1] and box[2] <= y <= box[3]
 
 
-def _draw_layers(ax, view: ResultView, pts, polys, norm, labels: list, box=None, in_inset=False):
+def _draw_layers(ax, view: ResultView, pts, polys, labels: list, box=None, in_inset=False):
     """Polygons or points, pair lines and markers on one axes; collects label texts."""
     coverage = view.remote.set_index("remote_code")["coverage_ratio"]
-    cmap = matplotlib.colormaps[CMAP]
     if polys is not None:
         roles = pts["role"]
         pol = polys[polys["code"].isin(pts.index)].copy()
@@ -105,7 +101,7 @@ def _draw_layers(ax, view: ResultView, pts, polys, norm, labels: list, box=None,
         pol[pol["role"] != "remote"].plot(ax=ax, color="#ececec", edgecolor="white", linewidth=0.5, zorder=1)
         rem = pol[pol["role"] == "remote"].copy()
         rem["cov"] = rem["code"].map(coverage)
-        rem.plot(ax=ax, color=[cmap(norm(v)) for v in rem["cov"]], edgecolor="white", linewidth=0.6, zorder=1)
+        rem.plot(ax=ax, color=[coverage_colour(v) for v in rem["cov"]], edgecolor="white", linewidth=0.6, zorder=1)
         pol.boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.25, zorder=2)
     for _, p in view.pairs.iterrows():
         a, b = pts.loc[p["lowland_code"]], pts.loc[p["remote_code"]]
@@ -115,7 +111,7 @@ def _draw_layers(ax, view: ResultView, pts, polys, norm, labels: list, box=None,
     low_pts = pts[pts["role"] == "lowland"]
     if polys is None:
         size = 150 * min(1.0, (100 / max(1, len(rem_pts))) ** 0.5)  # smaller dots when there are many
-        ax.scatter(rem_pts["x"], rem_pts["y"], s=size, c=[cmap(norm(coverage.get(c, np.nan))) for c in rem_pts.index],
+        ax.scatter(rem_pts["x"], rem_pts["y"], s=size, c=[coverage_colour(coverage.get(c)) for c in rem_pts.index],
                    edgecolors="#333333", linewidths=0.6, zorder=5)
     else:
         ax.scatter(rem_pts["x"], rem_pts["y"], s=10, color="#222222", zorder=5, linewidths=0)
@@ -189,8 +185,8 @@ def _footer(fig, view: ResultView, polys, boundaries_name: str | None, lang: str
     fig.text(0.02, 0.012, text, fontsize=6.2, va="bottom", ha="left", color="#333333", linespacing=1.25)
 
 
-def _legend(fig, norm, lang: str) -> None:
-    lax = fig.add_axes((0.675, 0.13, 0.3, 0.12))
+def _legend(fig, lang: str) -> None:
+    lax = fig.add_axes((0.675, 0.085, 0.3, 0.2))
     lax.axis("off")
     handles = [
         Line2D([], [], marker="s", ls="", color=LOWLAND_STYLE["color"], markersize=6, label=t("lowland", lang)),
@@ -199,12 +195,12 @@ def _legend(fig, norm, lang: str) -> None:
         Line2D([], [], color=LOCKED_STYLE["color"], lw=LOCKED_STYLE["lw"], label=t("locked_pair", lang)),
         Line2D([], [], color=NEW_STYLE["color"], lw=1.2, ls="--", label=t("new_pair", lang)),
     ]
-    lax.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)
-    cax = fig.add_axes((0.69, 0.115, 0.26, 0.014))
-    cb = fig.colorbar(ScalarMappable(norm=norm, cmap=CMAP), cax=cax, orientation="horizontal")
-    cb.set_label(t("coverage", lang), fontsize=9)
-    cb.ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    cb.ax.tick_params(labelsize=8)
+    first = lax.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)
+    lax.add_artist(first)
+    classes = [Patch(facecolor=c, edgecolor="#666666", label=label)
+               for (_, c), label in zip(COVERAGE_CLASSES, coverage_labels(), strict=True)]
+    lax.legend(handles=classes, loc="lower left", frameon=False, fontsize=9, ncol=3,
+               title=t("coverage", lang), title_fontsize=9, alignment="left")
 
 
 def _headline(fig, view: ResultView, lang: str) -> None:
@@ -224,13 +220,6 @@ def _headline(fig, view: ResultView, lang: str) -> None:
         y -= 0.017
 
 
-def coverage_norm(view: ResultView) -> Normalize:
-    """Colour range of the coverage ratio: from the tenth below the smallest value to 100 %,
-    so that differences between well-covered communes stay visible (the colour bar says so)."""
-    low = float(view.remote["coverage_ratio"].min()) if len(view.remote) else 0.0
-    return Normalize(min(np.floor(low * 10) / 10, 0.9), 1.0)
-
-
 def draw_map(view: ResultView, boundaries=None, lang: str = "vi", boundaries_name: str | None = None) -> Figure:
     """The committee map of a result, as an A3-landscape matplotlib Figure (no pyplot state)."""
     with matplotlib.rc_context(STYLE):
@@ -239,7 +228,6 @@ def draw_map(view: ResultView, boundaries=None, lang: str = "vi", boundaries_nam
 
 def _draw(view: ResultView, boundaries, lang: str, boundaries_name: str | None) -> Figure:
     pts, polys = _project(view, boundaries)
-    norm = coverage_norm(view)
     fig = Figure(figsize=A3_LANDSCAPE)
     fig.text(0.02, 0.965, t("title", lang), fontsize=20, fontweight="bold", va="top")
     fig.text(0.02, 0.928, f"{t('scenario', lang, name=view.scenario_name)}    {t('date', lang, date=view.created)}",
@@ -248,7 +236,7 @@ def _draw(view: ResultView, boundaries, lang: str, boundaries_name: str | None) 
     box = _urban_core(pts)
     labels: list = []
     main_polys = _simplified(polys, SIMPLIFY_M)
-    _draw_layers(ax, view, pts, main_polys, norm, labels, box=box, in_inset=False)
+    _draw_layers(ax, view, pts, main_polys, labels, box=box, in_inset=False)
     _frame(ax, pts, polys)
     for side in ax.spines.values():
         side.set_color("#999999")
@@ -264,7 +252,7 @@ def _draw(view: ResultView, boundaries, lang: str, boundaries_name: str | None) 
             from shapely.geometry import box as make_box
 
             inset_polys = _simplified(polys.clip(make_box(box[0], box[2], box[1], box[3])), INSET_SIMPLIFY_M)
-        _draw_layers(iax, view, pts, inset_polys, norm, inset_labels, box=box, in_inset=True)
+        _draw_layers(iax, view, pts, inset_polys, inset_labels, box=box, in_inset=True)
         iax.set_xlim(box[0], box[1])
         iax.set_ylim(box[2], box[3])
         iax.set_aspect("equal")
@@ -277,7 +265,7 @@ def _draw(view: ResultView, boundaries, lang: str, boundaries_name: str | None) 
         inside = pts[[_inside(x, y, box) for x, y in zip(pts["x"], pts["y"], strict=True)]]
         _spread(iax, inset_labels, inside)
     _spread(ax, labels, pts)
-    _legend(fig, norm, lang)
+    _legend(fig, lang)
     _headline(fig, view, lang)
     _footer(fig, view, polys, boundaries_name, lang)
     return fig

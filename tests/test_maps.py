@@ -104,3 +104,15 @@ def test_boundaries_without_crs_exit_2(result_dir, tmp_path):
     gpd.GeoDataFrame({"code": ["20950"]}, geometry=[box(0, 0, 1, 1)]).to_file(bad)
     res = CliRunner().invoke(app, ["map", str(result_dir), "--boundaries", str(bad), "--out", str(tmp_path / "m.png")])
     assert res.exit_code == 2 and "CRS" in res.output
+
+
+def test_static_and_web_maps_share_colours():
+    """The HTML map's coverage classes and pair colours are those of matcher.style."""
+    from matcher import webmap
+    from matcher.style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR
+
+    script = webmap._SCRIPT
+    positions = [script.index(f"'{colour}'") for _, colour in COVERAGE_CLASSES]
+    assert positions == sorted(positions)
+    css = Path(webmap.__file__).read_text(encoding="utf-8")
+    assert f"--locked:{LOCKED_COLOUR}" in css and f"--new:{NEW_COLOUR}" in css
