@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from . import __version__
-from .i18n import t
+from .i18n import fmt_date, fmt_km, fmt_number, fmt_percent, t
 from .style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR, coverage_colour, coverage_labels
 from .view import ResultView
 
@@ -96,13 +96,17 @@ def _draw_layers(ax, view: ResultView, pts, polys, labels: list, box=None, in_in
     coverage = view.remote.set_index("remote_code")["coverage_ratio"]
     if polys is not None:
         roles = pts["role"]
-        pol = polys[polys["code"].isin(pts.index)].copy()
+        pol = polys[polys["code"].isin(pts.index) & ~polys.geometry.is_empty].copy()
         pol["role"] = pol["code"].map(roles)
-        pol[pol["role"] != "remote"].plot(ax=ax, color="#ececec", edgecolor="white", linewidth=0.5, zorder=1)
+        other = pol[pol["role"] != "remote"]
+        if len(other):
+            other.plot(ax=ax, color="#ececec", edgecolor="white", linewidth=0.5, zorder=1)
         rem = pol[pol["role"] == "remote"].copy()
-        rem["cov"] = rem["code"].map(coverage)
-        rem.plot(ax=ax, color=[coverage_colour(v) for v in rem["cov"]], edgecolor="white", linewidth=0.6, zorder=1)
-        pol.boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.25, zorder=2)
+        if len(rem):
+            colours = [coverage_colour(v) for v in rem["code"].map(coverage)]
+            rem.plot(ax=ax, color=colours, edgecolor="white", linewidth=0.6, zorder=1)
+        if len(pol):
+            pol.boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.25, zorder=2)
     for _, p in view.pairs.iterrows():
         a, b = pts.loc[p["lowland_code"]], pts.loc[p["remote_code"]]
         style = LOCKED_STYLE if p["locked"] else NEW_STYLE
@@ -208,10 +212,10 @@ def _headline(fig, view: ResultView, lang: str) -> None:
     rows = [
         (t("n_pairs", lang), f"{s.get('n_pairs', len(view.pairs))} ({t('n_locked', lang).lower()}: "
                              f"{s.get('n_locked_pairs', int(view.pairs['locked'].sum()))})"),
-        (t("min_coverage", lang), f"{float(s.get('min_coverage', 0)):.0%}"),
-        (t("total_shortfall", lang), f"{s.get('total_shortfall', '')}"),
-        (t("total_distance", lang), f"{float(s.get('total_distance_km', 0)):,.0f} km"),
-        (t("longest_distance", lang), f"{float(s.get('longest_distance_km', 0)):,.0f} km"),
+        (t("min_coverage", lang), fmt_percent(s.get("min_coverage"), lang)),
+        (t("total_shortfall", lang), fmt_number(s.get("total_shortfall"), lang)),
+        (t("total_distance", lang), fmt_km(s.get("total_distance_km"), lang)),
+        (t("longest_distance", lang), fmt_km(s.get("longest_distance_km"), lang)),
     ]
     y = 0.375
     for k, v in rows:
@@ -230,7 +234,8 @@ def _draw(view: ResultView, boundaries, lang: str, boundaries_name: str | None) 
     pts, polys = _project(view, boundaries)
     fig = Figure(figsize=A3_LANDSCAPE)
     fig.text(0.02, 0.965, t("title", lang), fontsize=20, fontweight="bold", va="top")
-    fig.text(0.02, 0.928, f"{t('scenario', lang, name=view.scenario_name)}    {t('date', lang, date=view.created)}",
+    when = fmt_date(view.created, lang)
+    fig.text(0.02, 0.928, f"{t('scenario', lang, name=view.scenario_name)}    {t('date', lang, date=when)}",
              fontsize=11, va="top", color="#333333")
     ax = fig.add_axes((0.02, 0.085, 0.64, 0.83))
     box = _urban_core(pts)

@@ -44,7 +44,7 @@ def test_pdf_map_has_searchable_names_and_figures(result_dir, tmp_path, with_bou
     extra = ["--boundaries", BOUNDARIES] if with_boundaries else []
     path = draw(result_dir, tmp_path / "map.pdf", *extra)
     text = pdf_text(path)
-    for needle in ("Trà Linh", "An Hải", "Hải Châu", "Đề xuất kết nghĩa", "75%", "4,885 km", "60 (trong đó"):
+    for needle in ("Trà Linh", "An Hải", "Hải Châu", "Đề xuất kết nghĩa", "75,0%", "4.884,8 km", "60 (trong đó"):
         assert needle in text, needle
     note = "Chưa có ranh giới hành chính chính thức"
     assert (note in text) is not with_boundaries
