@@ -44,7 +44,8 @@ def national_result(folder: Path) -> None:
     d["code"] = d["ma"].astype(str).str.zfill(5)
     d["role"] = np.where(d["loai"] == "phường", "lowland",
                          np.where((d["loai"] == "xã") & (d["dientichkm2"] > 150), "remote", "excluded"))
-    units = pd.DataFrame({"code": d["code"], "name": d["tenhc"], "role": d["role"], "lat": d["vido"], "lon": d["kinhdo"]})
+    units = pd.DataFrame({"code": d["code"], "name": d["tenhc"], "role": d["role"],
+                          "lat": d["vido"], "lon": d["kinhdo"]})
     low, rem = units[units.role == "lowland"], units[units.role == "remote"]
     lat0 = np.radians(16.0)
     lx, ly = low["lon"].to_numpy() * np.cos(lat0), low["lat"].to_numpy()
@@ -105,7 +106,8 @@ def main() -> None:
             verdict = "" if target is None else ("met" if med <= target else "NOT met")
             rows.append((label, med, min(times), max(times), size, target, verdict))
             print(f"{label}: median {med:.2f} s, {size:.2f} MB", flush=True)
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((ln.split(":", 1)[1].strip() for ln in cpuinfo if ln.startswith("model name")), "?")
     lines = [BEGIN, "## Maps", "",
              f"Machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}; "
              f"{args.runs} runs each, {time.strftime('%Y-%m-%d')}. Each run is a fresh "

@@ -431,6 +431,17 @@ def _progress_line(r: dict, i: int, n: int) -> str:
     return f"[{r['case']} {i}/{n}] {r['wall_s']:.2f} s {r.get('status')} {st}{err}"
 
 
+def _kept_sections(out: Path) -> str:
+    """Sections other harnesses write into the same file (benchmarks/maps.py), kept as they are."""
+    if not out.exists():
+        return ""
+    text = out.read_text(encoding="utf-8")
+    begin, end = "<!-- maps:begin -->", "<!-- maps:end -->"
+    if begin not in text or end not in text:
+        return ""
+    return "\n" + text[text.index(begin): text.index(end) + len(end)] + "\n"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5, help=f"runs per case (>= {MIN_RUNS} for a measurement)")
@@ -459,7 +470,7 @@ def main(argv=None) -> int:
 
     def write(complete: bool) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render(facts, args, records, order, complete), encoding="utf-8")
+        out.write_text(render(facts, args, records, order, complete) + _kept_sections(out), encoding="utf-8")
         raw.write_text(json.dumps({"machine": facts, "runs": args.runs, "time_limit": args.time_limit,
                                    "complete": complete, "records": records}, indent=1) + "\n",
                        encoding="utf-8")
