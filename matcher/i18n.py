@@ -30,6 +30,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "assumptions": {"vi": "Giả định", "en": "Assumptions"},
     "inset": {"vi": "Khu vực đô thị trung tâm", "en": "Urban core"},
     "made_with": {"vi": "Lập bằng matcher {version}", "en": "Made with matcher {version}"},
+    "assumption_geodesic": {
+        "vi": "Khoảng cách là khoảng cách trắc địa (km) giữa các điểm trung tâm nhân hệ số đường đi {detour} "
+              "(không có bảng khoảng cách đường bộ cho các cặp này).",
+        "en": "Distances are geodesic km between the units' points x detour factor {detour} "
+              "(no travel table for these pairs).",
+    },
+    "assumption_travel_table": {
+        "vi": "Khoảng cách lấy từ bảng khoảng cách đường bộ nếu có, nếu không là khoảng cách trắc địa "
+              "nhân hệ số đường đi {detour}.",
+        "en": "Distances come from the travel table where given, else geodesic km x detour factor {detour}.",
+    },
     # ---- headline figures ---------------------------------------------------------------
     "n_pairs": {"vi": "Số cặp kết nghĩa", "en": "Pairs"},
     "n_locked": {"vi": "Trong đó đã có từ trước", "en": "Of which existing"},

@@ -394,6 +394,7 @@ def read_plan(path: Path, problem: Problem) -> list[tuple[str, str]]:
 SCENARIO_KEYS = {
     "name", "units", "pairs", "travel", "max_distance_km", "max_minutes", "detour_factor",
     "distance_metric", "objectives", "tolerance", "partners", "solver", "assumptions", "sources",
+    "assumptions_vi", "sources_vi",
 }
 PARTNER_KEYS = {"lowland_min", "lowland_max", "remote_min", "remote_max"}
 SOLVER_KEYS = {"time_limit_s", "workers", "seed"}
@@ -411,6 +412,8 @@ class Scenario:
     params: SolveParams = field(default_factory=SolveParams)
     assumptions: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    assumptions_vi: tuple[str, ...] = ()
+    sources_vi: tuple[str, ...] = ()
     path: Path | None = None
 
     @property
@@ -463,7 +466,7 @@ def read_scenario(path: Path) -> Scenario:
             bad(key, v, f"file not found ({p})")
         return p
 
-    for key in ("assumptions", "sources"):
+    for key in ("assumptions", "sources", "assumptions_vi", "sources_vi"):
         v = data.get(key, [])
         if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
             bad(key, v, "expected a list of strings")
@@ -481,7 +484,8 @@ def read_scenario(path: Path) -> Scenario:
     return Scenario(
         name=str(data.get("name", path.stem)), units=units, pairs=pairs, travel=travel,
         rules=rules, params=params, assumptions=tuple(data.get("assumptions", ())),
-        sources=tuple(data.get("sources", ())), path=path.resolve(),
+        sources=tuple(data.get("sources", ())), assumptions_vi=tuple(data.get("assumptions_vi", ())),
+        sources_vi=tuple(data.get("sources_vi", ())), path=path.resolve(),
     )
 
 
@@ -625,6 +629,7 @@ def load_problem(sc: Scenario) -> tuple[Problem, list[str]]:
     problem = Problem(
         units=tuple(units), domains=domains, rules=sc.rules, pair_rules=tuple(pair_rules),
         travel=travel, name=sc.name, assumptions=sc.assumptions, sources=sc.sources,
+        assumptions_vi=sc.assumptions_vi, sources_vi=sc.sources_vi,
     )
     return problem, warnings
 

@@ -181,14 +181,13 @@ def _scale_bar(ax) -> None:
 
 
 def _footer(fig, view: ResultView, polys, boundaries_name: str | None, lang: str) -> None:
-    s = view.summary
     source = boundaries_name or (polys.attrs.get("source", "") if polys is not None else "")
     note = t("no_boundaries", lang) if polys is None else t("boundaries_source", lang, source=source)
     lines = [note]
-    sources = s.get("sources", [])
+    sources = view.sources(lang)
     if sources:
         lines.append(f"{t('sources', lang)}: " + " ".join(sources))
-    assumptions = s.get("assumptions", [])
+    assumptions = view.assumptions(lang)
     if assumptions:
         lines.append(f"{t('assumptions', lang)}: " + " ".join(assumptions))
     lines.append(t("made_with", lang, version=__version__))

@@ -166,6 +166,8 @@ class Problem:
     name: str = "scenario"
     assumptions: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    assumptions_vi: tuple[str, ...] = ()  # the same in Vietnamese, where the scenario gives it
+    sources_vi: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "units", tuple(self.units))

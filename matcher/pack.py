@@ -501,8 +501,8 @@ def _notes_section(view: ResultView, lang: str) -> list[_Page]:
             flow.paragraph(str(item), label=f"{i}.")
         flow.space(6)
 
-    numbered(t("assumptions", lang), s.get("assumptions", []))
-    numbered(t("sources", lang), s.get("sources", []))
+    numbered(t("assumptions", lang), view.assumptions(lang))
+    numbered(t("sources", lang), view.sources(lang))
 
     sc = s.get("scenario", {}) or {}
     rules = []

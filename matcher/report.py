@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import __version__
 from .distance import candidates
+from .i18n import t
 from .model import Problem, Role
 from .result import Pair, Result
 
@@ -191,17 +192,10 @@ def summary(problem: Problem, result: Result, scenario_path: str | None, warning
             broken: list[str] | None = None) -> dict:
     k = kpis(problem, result)
     rules = problem.rules
-    assumptions = list(problem.assumptions)
-    if not any(c.km_source == "travel table" for c in result.pairs):
-        assumptions.append(
-            f"Distances are geodesic km between the units' points x detour factor "
-            f"{rules.detour_factor} (no travel table for these pairs)."
-        )
-    else:
-        assumptions.append(
-            f"Distances come from the travel table where given, else geodesic km x detour "
-            f"factor {rules.detour_factor}."
-        )
+    key = "assumption_travel_table" if any(c.km_source == "travel table" for c in result.pairs) else (
+        "assumption_geodesic")
+    assumptions = [*problem.assumptions, t(key, "en", detour=rules.detour_factor)]
+    assumptions_vi = [*(problem.assumptions_vi or problem.assumptions), t(key, "vi", detour=rules.detour_factor)]
     out = {
         "status": result.status.value,
         "mode": result.mode,
@@ -239,6 +233,8 @@ def summary(problem: Problem, result: Result, scenario_path: str | None, warning
         },
         "assumptions": assumptions,
         "sources": list(problem.sources),
+        "assumptions_vi": assumptions_vi,
+        "sources_vi": list(problem.sources_vi or problem.sources),
         "warnings": list(warnings),
         "matcher_version": __version__,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

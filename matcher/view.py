@@ -43,6 +43,13 @@ class ResultView:
     def created(self) -> str:
         return str(self.summary.get("created", ""))[:10]
 
+    def assumptions(self, lang: str) -> list[str]:
+        """The assumptions in ``lang`` where the scenario gave them so, else as written."""
+        return list(self.summary.get(f"assumptions_{lang}") or self.summary.get("assumptions", []))
+
+    def sources(self, lang: str) -> list[str]:
+        return list(self.summary.get(f"sources_{lang}") or self.summary.get("sources", []))
+
     def name(self, code: str) -> str:
         return self.units.set_index("code").at[code, "name"]
 

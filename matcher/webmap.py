@@ -229,8 +229,8 @@ def _page_data(view: ResultView, boundaries, lang: str, tolerance_m: float) -> d
         "total_shortfall": _num(s.get("total_shortfall")),
         "total_distance_km": _num(s.get("total_distance_km")),
         "longest_distance_km": _num(s.get("longest_distance_km")),
-        "assumptions": [str(a) for a in s.get("assumptions", []) or []],
-        "sources": [str(a) for a in s.get("sources", []) or []],
+        "assumptions": {code: [str(a) for a in view.assumptions(code)] for code in LANGS},
+        "sources": {code: [str(a) for a in view.sources(code)] for code in LANGS},
         "boundaries": bool(poly_rows),
         "boundaries_source": str(source) if source else None,
         "tolerance_m": _num(tol) if poly_rows else None,
@@ -1020,7 +1020,8 @@ function applyLang(l) {
     fig.appendChild(h('dt', null, t(kv[0])));
     fig.appendChild(h('dd', null, kv[1]));
   });
-  [['sources', m.sources], ['assumptions', m.assumptions]].forEach(function (kv) {
+  [['sources', m.sources[lang] || m.sources.en], ['assumptions', m.assumptions[lang] || m.assumptions.en]].forEach(
+    function (kv) {
     var ul = $(kv[0]);
     ul.textContent = '';
     kv[1].forEach(function (x) { ul.appendChild(h('li', null, x)); });

@@ -293,6 +293,7 @@ def test_default_scenario_from_the_cli(runner, tmp_path):
     assert (summary["n_lowland"], summary["n_remote"], summary["n_pairs"]) == (60, 33, 60)
     assert summary["n_locked_pairs"] == 15
     assert any("ILLUSTRATIVE" in a for a in summary["assumptions"])
+    assert any("MINH HỌA" in a for a in summary["assumptions_vi"])  # the same, in Vietnamese
     again = kpis_from_files(out)
     assert again["min_coverage"] == pytest.approx(summary["min_coverage"])
     assert again["total_shortfall"] == summary["total_shortfall"]

@@ -193,7 +193,7 @@ def test_locked_pairs_and_notes(pages_vi, summary):
     assert "Trà Linh" in locked and "An Hải" in locked  # an existing twinning, kept
     notes = " ".join(section(pages, "pack_notes"))
     assert "Công văn 389" in notes  # first assumption
-    assert "Decision 900/QĐ-TTg" in notes  # a source
+    assert "Quyết định 900/QĐ-TTg" in notes  # a source, in Vietnamese in the vi pack
     for stage in ("balance", "shortfall", "distance"):
         assert t(f"stage_{stage}", "vi") in notes
 
