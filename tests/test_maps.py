@@ -95,6 +95,7 @@ def test_missing_result_files_exit_2(tmp_path):
     assert not (tmp_path / "m.png").exists()
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
 def test_boundaries_without_crs_exit_2(result_dir, tmp_path):
     """A polygon layer without a CRS is bad input."""
     import geopandas as gpd
