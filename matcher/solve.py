@@ -87,7 +87,7 @@ from .model import Problem, SolveParams
 from .result import Pair, Result, StageResult, Status
 
 SOLVER_NAME = "OR-Tools: GLOP LP, SCIP MIP, CP-SAT"
-MIP_SHARE = 0.5  # of a stage's remaining budget given to SCIP before CP-SAT takes over
+MIP_SHARE = 0.8  # of a stage's remaining budget given to SCIP before CP-SAT takes over
 MAX_CUT_DOMAINS = 10  # enumerate all domain subsets up to this many needy domains
 
 _STATUS = {
