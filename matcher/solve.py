@@ -946,3 +946,18 @@ def evaluate(
     ctx = _Ctx(problem, cands, params or SolveParams(), None, fixed=True)
     order = [o for o in problem.rules.objectives if o != "distance"] + ["distance"]
     return _run_stages(ctx, order, "evaluate")
+
+
+def feasible(problem: Problem, params: SolveParams | None = None) -> Status:
+    """Can every rule hold at once? ``optimal`` (a plan exists), ``infeasible`` (proven
+    impossible) or ``unknown`` (undecided in the time limit). No objective is optimised:
+    the LP, SCIP and CP-SAT are asked in turn, as in a balance probe."""
+    params = params or SolveParams()
+    ctx = _Ctx(problem, candidates(problem), params, None, fixed=False)
+    ctx.deadline = time.perf_counter() + 1.1 * params.time_limit_s
+    answer, _ = _probe(ctx, Kept(), params.time_limit_s)
+    return {
+        _Probe.FOUND: Status.OPTIMAL,
+        _Probe.OUT_OF_REACH: Status.INFEASIBLE,
+        _Probe.UNDECIDED: Status.UNKNOWN,
+    }[answer]

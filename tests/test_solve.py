@@ -297,3 +297,15 @@ def test_balance_tolerance_trades_coverage_for_distance():
     assert [q.lowland_code for q in loose.pairs] == ["00001"]
     assert loose.stage("balance").value == 1  # the stage's own optimum ...
     assert min_ratio(loose_problem, list(loose.pairs)) == Fraction(1, 2)  # ... the plan keeps half of it
+
+
+def test_feasible_answers_without_optimising():
+    """feasible(): a plan exists for the default; a 100 km cap leaves some commune alone."""
+    from dataclasses import replace
+
+    from matcher.io import load_problem, load_scenario
+    from matcher.solve import feasible
+
+    p, _ = load_problem(load_scenario(None))
+    assert feasible(p, P1) is Status.OPTIMAL
+    assert feasible(replace(p, rules=replace(p.rules, max_distance_km=100)), P1) is Status.INFEASIBLE
