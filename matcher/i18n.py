@@ -64,6 +64,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "kind_locked": {"vi": "đã có", "en": "existing"},
     "kind_new": {"vi": "mới", "en": "new"},
     "staff": {"vi": "Cán bộ hỗ trợ", "en": "Staff seconded"},
+    "why": {"vi": "Vì sao chọn đơn vị này", "en": "Why this partner"},
     # ---- domains ------------------------------------------------------------------------
     "domain_it": {"vi": "Công nghệ thông tin", "en": "IT"},
     "domain_digital": {"vi": "Chuyển đổi số", "en": "Digital transformation"},

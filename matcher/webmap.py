@@ -203,6 +203,8 @@ def _page_data(view: ResultView, boundaries, lang: str, tolerance_m: float) -> d
             "km": _num(row.get("distance_km")), "minutes": _num(row.get("minutes")),
             "locked": bool(row["locked"]),
             "staff": [_num(row.get(f"staff_{d}")) for d in domains],
+            # "why this partner" sentences, when the result was solved with --why
+            "why": {code: str(row.get(f"why_{code}", "") or "") for code in LANGS},
         })
 
     poly_rows = []
@@ -818,6 +820,17 @@ function fillPanel() {
         return row([btn, km(p.km), kind]);
       });
       body.appendChild(table([t('name'), t('distance'), t('pair_kind')], rows));
+      var whys = u.pairs.filter(function (p) { return p.why && p.why[lang]; });
+      if (whys.length) {
+        body.appendChild(h('h3', null, t('why')));
+        var ul = h('ul', 'plain');
+        whys.forEach(function (p) {
+          var other = p.l === u.code ? p.r : p.l;
+          var name = byCode[other] ? byCode[other].name : other;
+          ul.appendChild(h('li', null, name + ': ' + p.why[lang]));
+        });
+        body.appendChild(ul);
+      }
     }
   }
   if (u.role === 'remote' && rem) {
