@@ -441,6 +441,14 @@ def _locked_section(view: ResultView, lang: str) -> list[_Page]:
     return flow.pages
 
 
+def _why_section(view: ResultView, lang: str) -> list[_Page]:
+    """Why each partner (only for results solved with --why): one paragraph per pair."""
+    flow = _Flow(t("why", lang), lang)
+    for _, p in _sorted_pairs(view).iterrows():
+        flow.paragraph(f"{_nfc(p['remote_name'])} – {_nfc(p['lowland_name'])}: {_nfc(p[f'why_{lang}'])}")
+    return flow.pages
+
+
 def _coverage_section(view: ResultView, lang: str) -> list[_Page]:
     """No., remote, partners, need, covered, coverage, then uncovered need per domain; a
     totals row at the end."""
@@ -660,6 +668,7 @@ def write_pack(view: ResultView, boundaries: GeoDataFrame | None, lang: str, out
     with matplotlib.rc_context(RC):
         sections = [
             (t("pack_pairs", lang), _pairs_section(view, lang)),
+            *([(t("why", lang), _why_section(view, lang))] if f"why_{lang}" in view.pairs.columns else []),
             (t("pack_coverage", lang), _coverage_section(view, lang)),
             (t("pack_locked", lang), _locked_section(view, lang)),
             (t("pack_notes", lang), _notes_section(view, lang)),

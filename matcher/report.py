@@ -260,10 +260,17 @@ def summary_frame(info: dict) -> pd.DataFrame:
 
 
 def output_files(problem: Problem, result: Result, scenario_path: str | None, warnings: list[str],
-                 broken: list[str] | None = None) -> dict:
-    """Every result file by name: CSV tables, summary.json and plan.xlsx (all in one workbook)."""
+                 broken: list[str] | None = None, why: pd.DataFrame | None = None) -> dict:
+    """Every result file by name: CSV tables, summary.json and plan.xlsx (all in one workbook).
+
+    ``why`` (from :func:`matcher.explain.why`) adds its columns to pairs.csv."""
+    pairs = pairs_frame(problem, result)
+    if why is not None:
+        extra = why.drop(columns=[c for c in why.columns if c in pairs.columns and c not in ("lowland_code",
+                                                                                             "remote_code")])
+        pairs = pairs.merge(extra, on=["lowland_code", "remote_code"], how="left")
     tables = {
-        "pairs": pairs_frame(problem, result),
+        "pairs": pairs,
         "remote_summary": remote_frame(problem, result),
         "lowland_summary": lowland_frame(problem, result),
         "units": units_frame(problem),
