@@ -121,6 +121,14 @@ def _scenario(target, pairs=None, travel=None, time_limit=None, workers=None, se
     )
 
 
+def _check_lang(lang: str) -> None:
+    from .errors import ValidationIssue
+    from .i18n import LANGS
+
+    if lang not in LANGS:
+        raise InputError([ValidationIssue("--lang", None, None, lang, f"use one of {', '.join(LANGS)}")])
+
+
 def _load(sc: Scenario) -> tuple[Problem, list[str]]:
     problem, warns = load_problem(sc)
     for w in warns:
@@ -156,12 +164,15 @@ def solve(
     objectives: ObjOpt = None, tolerance: TolOpt = None,
     time_limit: TimeOpt = None, workers: WorkersOpt = None, seed: SeedOpt = None,
     quiet: QuietOpt = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the diagnosis if infeasible: vi or en.")] = "vi",
 ) -> None:
     """Solve a scenario and write pairs.csv, remote_summary.csv, lowland_summary.csv,
-    units.csv (each with a .csvt for QGIS), summary.json and plan.xlsx to --out."""
+    units.csv (each with a .csvt for QGIS), summary.json and plan.xlsx to --out. When the
+    rules cannot all hold (exit 3), write diagnosis.json and diagnosis.md there instead."""
     from .solve import solve as run_solve
 
     def body():
+        _check_lang(lang)
         sc = _scenario(
             target, pairs, travel, time_limit, workers, seed, objectives, tolerance,
             max_distance_km=max_distance_km, max_minutes=max_minutes, detour_factor=detour_factor,
@@ -181,10 +192,14 @@ def solve(
             written = write_outputs(out, files, sc.inputs)
         _print_result(problem, result, written)
         if result.status is Status.INFEASIBLE:
-            _err(
-                "infeasible: the rules cannot all hold (check partner bounds, the distance cap "
-                "and locked pairs); nothing was written."
-            )
+            from .diagnose import diagnose as run_diagnose
+            from .diagnose import diagnosis_markdown, write_diagnosis
+
+            _err("infeasible: the rules cannot all hold; diagnosing ...")
+            d = run_diagnose(problem, sc.params, lang)
+            _err(diagnosis_markdown(d, lang))
+            for p in write_diagnosis(d, out, lang) or []:
+                typer.echo(f"wrote {p}")
         elif not result.status.has_solution:
             _err("no solution found within the time limit; try a longer --time-limit. Nothing was written.")
         return _exit_for(result)
@@ -256,6 +271,43 @@ def evaluate(
 
 
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of every label: vi (default) or en.")]
+
+
+@app.command()
+def diagnose(
+    target: Target = None, out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Folder for diagnosis.json and diagnosis.md (optional).")] = None,
+    pairs: PairsOpt = None, travel: TravelOpt = None, max_distance_km: CapOpt = None,
+    max_minutes: MinOpt = None, detour_factor: DetourOpt = None,
+    remote_max_partners: RemoteMaxOpt = None, lowland_max_partners: LowMaxOpt = None,
+    remote_min_partners: RemoteMinOpt = None, lowland_min_partners: LowMinOpt = None,
+    time_limit: Annotated[Optional[float], typer.Option(
+        "--time-limit", help="Seconds for each feasibility check.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the report: vi (default) or en.")] = "vi",
+) -> None:
+    """Why a scenario has no plan: quick checks, a minimal set of conflicting rules, and
+    fixes verified by a re-solve (exit 0; the report is also written with --out)."""
+
+    def body():
+        from .diagnose import diagnose as run_diagnose
+        from .diagnose import diagnosis_markdown, write_diagnosis
+
+        _check_lang(lang)
+        sc = _scenario(
+            target, pairs, travel, time_limit, None, None, None, None,
+            max_distance_km=max_distance_km, max_minutes=max_minutes, detour_factor=detour_factor,
+            remote_max_partners=remote_max_partners, lowland_max_partners=lowland_max_partners,
+            remote_min_partners=remote_min_partners, lowland_min_partners=lowland_min_partners,
+        )
+        problem, _ = _load(sc)
+        d = run_diagnose(problem, sc.params, lang)
+        typer.echo(diagnosis_markdown(d, lang))
+        if out is not None:
+            for p in write_diagnosis(d, out, lang) or []:
+                typer.echo(f"wrote {p}")
+        return 0
+
+    raise typer.Exit(_guard(body, writes=False))
 BoundOpt = Annotated[Optional[Path], typer.Option(
     "--boundaries", help="Polygons (GeoJSON, GeoPackage, Shapefile) with a 'code' column, any declared CRS.")]
 ResultDir = Annotated[Path, typer.Argument(help="A folder written by matcher solve or matcher evaluate.")]

@@ -180,6 +180,265 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "{n} đơn vị không có ranh giới trong tệp và được thể hiện bằng điểm.",
         "en": "{n} units have no polygon in the boundaries file and are shown as points.",
     },
+    # ---- diagnosis ----
+    "dx_title": {"vi": "Chẩn đoán: vì sao không lập được phương án", "en": "Diagnosis: why no plan is possible"},
+    "dx_verdict_infeasible": {
+        "vi": "Không có phương án nào thỏa mãn đồng thời mọi quy tắc; điều này đã được chứng minh.",
+        "en": "No plan can meet every rule at once; this is proven.",
+    },
+    "dx_verdict_feasible": {
+        "vi": "Mọi quy tắc có thể được thỏa mãn đồng thời: không có gì cần chẩn đoán.",
+        "en": "Every rule can hold at once: there is nothing to diagnose.",
+    },
+    "dx_verdict_unknown": {
+        "vi": "Bộ giải chưa xác định được trong thời gian cho phép liệu có phương án hay không.",
+        "en": "The solver could not decide within the time limit whether a plan exists.",
+    },
+    "dx_findings": {"vi": "Nguyên nhân phát hiện qua kiểm tra nhanh", "en": "Causes found by quick checks"},
+    "dx_conflict": {"vi": "Tập quy tắc mâu thuẫn tối thiểu", "en": "Minimal set of conflicting rules"},
+    "dx_conflict_note": {
+        "vi": "Các quy tắc dưới đây không thể cùng được thỏa mãn, kể cả khi mọi quy tắc khác được nới bỏ; "
+              "bỏ bất kỳ một quy tắc nào trong số này thì các quy tắc còn lại của tập có thể cùng được thỏa mãn.",
+        "en": "The rules below cannot all hold together, even with every other rule lifted; "
+              "drop any one of them and the rest of the set can hold.",
+    },
+    "dx_conflict_not_minimal": {
+        "vi": "Một số lần kiểm tra của bộ giải chưa có kết luận: tập này có thể chưa tối thiểu.",
+        "en": "Some solver checks were undecided: this set may not be minimal.",
+    },
+    "dx_fixes": {"vi": "Cách khắc phục đã kiểm tra", "en": "Verified fixes"},
+    "dx_fixes_note": {
+        "vi": "Mỗi cách dưới đây được áp dụng riêng lẻ, giữ nguyên mọi quy tắc khác, và bộ giải đã tìm được phương án.",
+        "en": "Each fix below is applied on its own, every other rule unchanged, and the solver found a plan with it.",
+    },
+    "dx_no_fix": {
+        "vi": "Chỉ thay đổi quy tắc “{rule}” thì chưa đủ để có phương án.",
+        "en": "Changing “{rule}” alone is not enough for a plan.",
+    },
+    "dx_no_fixes": {
+        "vi": "Không có thay đổi đơn lẻ nào ở các quy tắc trên đủ để có phương án; "
+              "cần thay đổi nhiều quy tắc cùng lúc.",
+        "en": "No single change to these rules is enough for a plan; several must change together.",
+    },
+    "dx_info": {"vi": "Thông tin thêm (không phải nguyên nhân)", "en": "For information (not causes)"},
+    "dx_checks": {
+        "vi": "Số lần kiểm tra khả thi bằng bộ giải: {total} (tìm tập mâu thuẫn: {conflict}; "
+              "kiểm tra cách khắc phục: {fixes}). Thời gian: {seconds} giây.",
+        "en": "Feasibility checks by the solver: {total} (conflict search: {conflict}; fixes: {fixes}). "
+              "Time: {seconds} s.",
+    },
+    "dx_unit": {"vi": "{name} ({code})", "en": "{name} ({code})"},
+    "dx_pair": {"vi": "{lowland}–{remote}", "en": "{lowland}–{remote}"},
+    "dx_more": {"vi": "và {n} đơn vị khác", "en": "and {n} more"},
+    "dx_n_partners_one": {"vi": "{n} đơn vị kết nghĩa", "en": "{n} partner"},
+    "dx_n_partners": {"vi": "{n} đơn vị kết nghĩa", "en": "{n} partners"},
+    "dx_minutes": {"vi": "{n} phút", "en": "{n} min"},
+    "dx_f_totals_remote": {
+        "vi": "Các xã vùng sâu, vùng xa cần tổng cộng ít nhất {need} đơn vị kết nghĩa ({units}), "
+              "nhưng các xã, phường đồng bằng chỉ được có tổng cộng tối đa {room} ({others}).",
+        "en": "Remote communes need at least {need} partners in total ({units}), "
+              "but lowland units may have at most {room} in total ({others}).",
+    },
+    "dx_f_totals_lowland": {
+        "vi": "Các xã, phường đồng bằng cần tổng cộng ít nhất {need} đơn vị kết nghĩa ({units}), "
+              "nhưng các xã vùng sâu, vùng xa chỉ được có tổng cộng tối đa {room} ({others}).",
+        "en": "Lowland units need at least {need} partners in total ({units}), "
+              "but remote communes may have at most {room} in total ({others}).",
+    },
+    "dx_f_nobody": {
+        "vi": "{unit} cần ít nhất {partners} nhưng không có đơn vị nào ghép được "
+              "(trong giới hạn, không bị cấm và chưa đủ số đơn vị kết nghĩa vì các cặp đã có).",
+        "en": "{unit} needs at least {partners} but nobody can be paired with it "
+              "(within the caps, not forbidden and not already full through existing pairs).",
+    },
+    "dx_f_too_few": {
+        "vi": "{unit} cần ít nhất {partners} nhưng chỉ có {available} đơn vị ghép được "
+              "(trong giới hạn, không bị cấm và chưa đủ số đơn vị kết nghĩa vì các cặp đã có).",
+        "en": "{unit} needs at least {partners} but only {available} can be paired with it "
+              "(within the caps, not forbidden and not already full through existing pairs).",
+    },
+    "dx_f_committed": {
+        "vi": "Trong giới hạn có {units}, nhưng đã đủ số đơn vị kết nghĩa tối đa vì các cặp đã có.",
+        "en": "Within the caps: {units}, but already at their maximum of partners through existing pairs.",
+    },
+    "dx_f_forbidden_near": {
+        "vi": "Trong giới hạn có {units}, nhưng các cặp này bị cấm.",
+        "en": "Within the caps: {units}, but these pairs are forbidden.",
+    },
+    "dx_f_nearest": {
+        "vi": "Đơn vị gần nhất còn có thể ghép là {nearest}, cách {dist}.",
+        "en": "The nearest unit that could still be paired is {nearest}, {dist} away.",
+    },
+    "dx_f_locked_over_max": {
+        "vi": "{unit} có {n} cặp đã có phải giữ nguyên ({units}) nhưng chỉ được có tối đa {partners}.",
+        "en": "{unit} has {n} existing pairs that must be kept ({units}) but may have at most {partners}.",
+    },
+    "dx_f_locked_over_capacity": {
+        "vi": "Các cặp đã có của {unit} ({units}) có tổng tải {load}, vượt sức chứa {capacity}.",
+        "en": "The existing pairs of {unit} ({units}) carry a load of {load}, above its capacity of {capacity}.",
+    },
+    "dx_f_locked_beyond_cap": {
+        "vi": "Cặp đã có {pair} cách nhau {dist}, vượt giới hạn {cap}; các cặp đã có được miễn giới hạn này "
+              "nên đây không phải nguyên nhân.",
+        "en": "The existing pair {pair} is {dist} apart, beyond the cap of {cap}; existing pairs are exempt "
+              "from the cap, so this is not a cause.",
+    },
+    "dx_r_min_partners": {"vi": "{unit} cần ít nhất {partners}", "en": "{unit} needs at least {partners}"},
+    "dx_r_max_partners": {"vi": "{unit} chỉ được có tối đa {partners}", "en": "{unit} may have at most {partners}"},
+    "dx_r_locked": {"vi": "giữ nguyên cặp đã có {pair}", "en": "keep the existing pair {pair}"},
+    "dx_r_forbidden": {"vi": "cấm ghép cặp {pair}", "en": "the pair {pair} is forbidden"},
+    "dx_r_distance_cap": {"vi": "giới hạn khoảng cách {dist}", "en": "distance cap {dist}"},
+    "dx_r_minutes_cap": {"vi": "giới hạn thời gian di chuyển {dist}", "en": "travel time cap {dist}"},
+    "dx_r_capacity": {"vi": "sức chứa của {unit} là {capacity}", "en": "capacity of {unit}: {capacity}"},
+    "dx_x_distance_cap": {"vi": "nâng giới hạn khoảng cách lên {dist}", "en": "raise the distance cap to {dist}"},
+    "dx_x_minutes_cap": {
+        "vi": "nâng giới hạn thời gian di chuyển lên {dist}",
+        "en": "raise the travel time cap to {dist}",
+    },
+    "dx_x_max_partners": {"vi": "cho phép {unit} có {partners}", "en": "allow {unit} {partners}"},
+    "dx_x_min_partners": {
+        "vi": "giảm số đơn vị kết nghĩa tối thiểu của {unit} xuống {n}",
+        "en": "lower the minimum number of partners of {unit} to {n}",
+    },
+    "dx_x_min_partners_zero": {
+        "vi": "cho phép {unit} không có đơn vị kết nghĩa",
+        "en": "let {unit} have no partner",
+    },
+    "dx_x_locked": {"vi": "bỏ giữ nguyên cặp {pair}", "en": "unlock {pair}"},
+    "dx_x_forbidden": {"vi": "cho phép ghép cặp {pair}", "en": "allow the pair {pair}"},
+    "dx_x_capacity": {
+        "vi": "nâng sức chứa của {unit} lên {capacity}",
+        "en": "raise the capacity of {unit} to {capacity}",
+    },
+    "dx_x_checked": {"vi": "đã kiểm tra: có phương án", "en": "checked: a plan exists"},
+    # ---- what-if and why ----
+    "wi_title": {"vi": "Nếu thay đổi thì sao?", "en": "What if?"},
+    "wi_force": {"vi": "Buộc kết nghĩa: {pair}", "en": "Force the pair: {pair}"},
+    "wi_forbid": {"vi": "Không cho kết nghĩa: {pair}", "en": "Forbid the pair: {pair}"},
+    "wi_release": {"vi": "Bỏ quy tắc của kịch bản với cặp: {pair}", "en": "Lift the scenario's rule on: {pair}"},
+    "wi_possible": {
+        "vi": "Có phương án giữ được mọi quy tắc với thay đổi này.",
+        "en": "A plan keeps every rule with this change.",
+    },
+    "wi_impossible": {"vi": "Không thể thực hiện thay đổi này.", "en": "This change is impossible."},
+    "wi_unknown": {"vi": "Chưa có kết luận.", "en": "Undecided."},
+    "wi_cost": {"vi": "Chi phí theo từng bước tối ưu", "en": "Cost per objective stage"},
+    "wi_before": {"vi": "Hiện tại", "en": "Now"},
+    "wi_after": {"vi": "Sau thay đổi", "en": "With the change"},
+    "wi_change": {"vi": "Chênh lệch", "en": "Difference"},
+    "wi_no_cost": {
+        "vi": "Không mất gì: mọi bước tối ưu giữ nguyên giá trị.",
+        "en": "No cost: every objective stage keeps its value.",
+    },
+    "wi_moved": {"vi": "Các cặp thay đổi", "en": "Pairs that moved"},
+    "wi_none_moved": {"vi": "Không có cặp nào thay đổi.", "en": "No pair moves."},
+    "wi_added": {"vi": "Thêm: {pair}, {km}", "en": "New: {pair}, {km}"},
+    "wi_removed": {"vi": "Bỏ: {pair}, {km}", "en": "Dropped: {pair}, {km}"},
+    "wi_requested": {"vi": "theo yêu cầu", "en": "as requested"},
+    "wi_notes": {"vi": "Ghi chú", "en": "Notes"},
+    "wi_none": {"vi": "không có", "en": "none"},
+    "wi_tag_existing": {"vi": "đã có", "en": "existing"},
+    "wi_tag_forced": {"vi": "buộc", "en": "forced"},
+    "wi_r_max": {
+        "vi": "{unit} chỉ được có tối đa {max} đơn vị kết nghĩa, nhưng thay đổi này buộc {n}: {partners}.",
+        "en": "{unit} may have at most {max} partner(s), but this change would force {n}: {partners}.",
+    },
+    "wi_r_min": {
+        "vi": "{unit} cần ít nhất {min} đơn vị kết nghĩa, nhưng sau thay đổi này chỉ còn {n} đơn vị "
+              "ghép được: {partners}.",
+        "en": "{unit} needs at least {min} partner(s), but after this change only {n} can still be "
+              "paired with it: {partners}.",
+    },
+    "wi_r_capacity": {
+        "vi": "{unit} có sức chứa {cap}, nhưng các cặp bị buộc có tổng tải {load}.",
+        "en": "{unit} has a capacity of {cap}, but the pairs it must keep carry a load of {load}.",
+    },
+    "wi_r_forbidden": {
+        "vi": "Cặp {pair} bị cấm trong bảng cặp của kịch bản.",
+        "en": "The pair {pair} is forbidden in the scenario's pairs table.",
+    },
+    "wi_r_locked": {
+        "vi": "Cặp {pair} là cặp kết nghĩa đã có, phải giữ nguyên theo kịch bản.",
+        "en": "The pair {pair} is an existing twinning, which the scenario keeps.",
+    },
+    "wi_r_general": {
+        "vi": "Không có phương án nào giữ được mọi quy tắc với thay đổi này (đã chứng minh).",
+        "en": "No plan keeps every rule with this change (proven).",
+    },
+    "wi_r_time": {
+        "vi": "Bộ giải chưa tìm được phương án trong thời gian cho phép ({seconds} giây).",
+        "en": "The solver found no plan within the time limit ({seconds} s).",
+    },
+    "wi_already_locked": {
+        "vi": "{pair} đã là cặp kết nghĩa có sẵn.",
+        "en": "{pair} is already an existing twinning.",
+    },
+    "wi_already_in_plan": {"vi": "{pair} đã có trong phương án.", "en": "{pair} is already in the plan."},
+    "wi_not_in_plan": {
+        "vi": "{n} cặp bị cấm vốn không có trong phương án hiện tại: {pairs}.",
+        "en": "{n} forbidden pair(s) are not in the current plan anyway: {pairs}.",
+    },
+    "wi_dropped_partners": {"vi": "Đơn vị kết nghĩa bị bỏ", "en": "Partners dropped"},
+    "wi_new_partners": {"vi": "Đơn vị kết nghĩa mới", "en": "New partners"},
+    "wi_beyond_cap": {
+        "vi": "{pair} cách nhau {km}, vượt giới hạn {cap}; cặp bị buộc được miễn giới hạn như các cặp đã có.",
+        "en": "{pair} is {km} apart, beyond the cap of {cap}; a forced pair is exempt, like an existing twinning.",
+    },
+    "wi_reuse": {
+        "vi": "Phương án hiện tại đã đáp ứng thay đổi này và vẫn tối ưu, nên không cần giải lại.",
+        "en": "The current plan already meets this change and stays optimal, so no re-solve was needed.",
+    },
+    "wi_ties": {
+        "vi": "Mọi bước giữ nguyên giá trị nhưng vẫn có cặp thay đổi: nhiều phương án tốt ngang nhau, "
+              "các cặp này đổi chỗ mà không mất gì.",
+        "en": "Every stage keeps its value, yet some pairs moved: several plans are equally good, "
+              "and these pairs move at no cost.",
+    },
+    "wi_not_proven": {
+        "vi": "Phương án mới chưa được chứng minh là tối ưu trong thời gian cho phép.",
+        "en": "The new plan was not proven optimal within the time limit.",
+    },
+    "wi_workers": {
+        "vi": "Bộ giải chạy {workers} luồng nên kết quả có thể khác giữa các lần chạy.",
+        "en": "The solver ran {workers} workers, so results may differ between runs.",
+    },
+    "why_covers": {"vi": "Đáp ứng {domains}", "en": "Covers {domains}"},
+    "why_covers_nothing": {
+        "vi": "Không đáp ứng nhu cầu nào của xã",
+        "en": "Covers none of the commune's need",
+    },
+    "why_sole": {"vi": "chỉ đơn vị này đáp ứng {domains}", "en": "the only partner covering {domains}"},
+    "why_rank": {"vi": "gần thứ {rank}/{n}", "en": "distance rank {rank}/{n}"},
+    "why_balance": {
+        "vi": "bỏ cặp này thì mức đáp ứng thấp nhất giảm ({before} → {after})",
+        "en": "without it the smallest coverage falls ({before} → {after})",
+    },
+    "why_shortfall": {
+        "vi": "bỏ cặp này thì tổng nhu cầu chưa đáp ứng tăng ({before} → {after})",
+        "en": "without it the total uncovered need rises ({before} → {after})",
+    },
+    "why_distance": {
+        "vi": "bỏ cặp này thì tổng khoảng cách tăng thêm {delta} ({before} → {after})",
+        "en": "without it the total distance grows by {delta} ({before} → {after})",
+    },
+    "why_sole_all": {"vi": "là đơn vị duy nhất đáp ứng các lĩnh vực này", "en": "the only partner covering them"},
+    "why_tie": {
+        "vi": "có phương án khác tốt ngang bằng mà không cần cặp này",
+        "en": "an equally good plan exists without it",
+    },
+    "why_locked": {"vi": "cặp kết nghĩa đã có, được giữ nguyên", "en": "existing twinning, kept"},
+    "why_required": {
+        "vi": "bỏ cặp này thì không có phương án nào giữ được mọi quy tắc",
+        "en": "without it no plan keeps every rule",
+    },
+    "why_unknown": {
+        "vi": "chưa kết luận được khi bỏ cặp này (hết {seconds} giây)",
+        "en": "undecided without it (the {seconds} s budget ran out)",
+    },
+    "why_better": {
+        "vi": "bỏ cặp này lại tìm được phương án tốt hơn (phương án hiện tại chưa được chứng minh tối ưu)",
+        "en": "without it a better plan was found (the current plan was not proven optimal)",
+    },
 }
 
 

@@ -232,15 +232,26 @@ def _two_locked_pairs_for_one_lowland(folder: Path) -> None:
 
 
 @pytest.mark.parametrize("break_it", [_remote_max_zero, _two_locked_pairs_for_one_lowland])
-def test_solve_infeasible_exits_3_and_writes_nothing(runner, tiny_copy, tmp_path, break_it):
-    """A valid but infeasible scenario exits 3, says so, and writes nothing."""
+def test_solve_infeasible_exits_3_and_writes_only_the_diagnosis(runner, tiny_copy, tmp_path, break_it):
+    """A valid but infeasible scenario exits 3, says so, and writes the diagnosis, no plan."""
     break_it(tiny_copy)
     out = tmp_path / "out"
     result = invoke(runner, "solve", tiny_copy / "scenario.toml", "--out", out, *FAST)
     assert result.exit_code == 3, result.output
     assert "infeasible" in result.output
     assert "Traceback" not in result.output
-    assert folder_is_empty(out)
+    assert {p.name for p in out.iterdir()} == {"diagnosis.json", "diagnosis.md"}
+    diagnosis = json.loads((out / "diagnosis.json").read_text(encoding="utf-8"))
+    assert diagnosis["conflict"], diagnosis
+
+
+def test_diagnose_command_on_the_default_with_a_100_km_cap(runner, tmp_path):
+    """matcher diagnose names the cap and La Êê, offers a verified 108 km cap, writes both files."""
+    result = invoke(runner, "diagnose", "--max-distance-km", 100, "--lang", "en", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "distance cap 100 km" in result.output and "La Êê (20698)" in result.output
+    assert "raise the distance cap to 108 km" in result.output
+    assert {p.name for p in tmp_path.iterdir()} == {"diagnosis.json", "diagnosis.md"}
 
 
 # ---- evaluate ----------------------------------------------------------------------------------
