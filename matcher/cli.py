@@ -121,6 +121,11 @@ def _scenario(target, pairs=None, travel=None, time_limit=None, workers=None, se
     )
 
 
+def _tables(sc: Scenario) -> dict[str, str | None]:
+    """The pairs and travel tables a run used, recorded so that a result can be re-solved."""
+    return {"pairs": str(sc.pairs) if sc.pairs else None, "travel": str(sc.travel) if sc.travel else None}
+
+
 def _check_lang(lang: str) -> None:
     from .errors import ValidationIssue
     from .i18n import LANGS
@@ -165,6 +170,9 @@ def solve(
     time_limit: TimeOpt = None, workers: WorkersOpt = None, seed: SeedOpt = None,
     quiet: QuietOpt = False,
     lang: Annotated[str, typer.Option("--lang", help="Language of the diagnosis if infeasible: vi or en.")] = "vi",
+    why: Annotated[bool, typer.Option(
+        "--why", help="Explain every pair in pairs.csv: domains, distance rank, and which objective stage "
+                      "decided it (one re-solve per new pair: about a minute for Da Nang).")] = False,
 ) -> None:
     """Solve a scenario and write pairs.csv, remote_summary.csv, lowland_summary.csv,
     units.csv (each with a .csvt for QGIS), summary.json and plan.xlsx to --out. When the
@@ -188,7 +196,15 @@ def solve(
         result = run_solve(problem, sc.params, progress)
         written = None
         if result.status.has_solution:
-            files = output_files(problem, result, str(sc.path) if sc.path else str(sc.units), warns)
+            reasons = None
+            if why:
+                from .explain import why as explain
+
+                if progress:
+                    progress("explaining every pair (one re-solve per new pair) ...")
+                reasons = explain(problem, result, sc.params)
+            files = output_files(problem, result, str(sc.path) if sc.path else str(sc.units), warns,
+                                 why=reasons, inputs=_tables(sc))
             written = write_outputs(out, files, sc.inputs)
         _print_result(problem, result, written)
         if result.status is Status.INFEASIBLE:
@@ -256,7 +272,8 @@ def evaluate(
         plan_pairs = read_plan(plan, problem)
         result = run_evaluate(problem, plan_pairs, sc.params)
         broken = broken_rules(problem, result)
-        files = output_files(problem, result, str(sc.path) if sc.path else str(sc.units), warns, broken)
+        files = output_files(problem, result, str(sc.path) if sc.path else str(sc.units), warns, broken,
+                             inputs=_tables(sc))
         written = write_outputs(out, files, [*sc.inputs, Path(plan)])
         _print_result(problem, result, written)
         if broken:
@@ -389,6 +406,55 @@ def report(
         view, polys = _map_inputs(result_dir, boundaries, lang, out, (".pdf",))
         _publish(out, lambda p: write_pack(view, polys, lang, p))
         return 0
+
+    raise typer.Exit(_guard(body))
+
+
+PairList = Annotated[Optional[list[str]], typer.Option(help="LOWLAND_CODE:REMOTE_CODE (repeatable).")]
+
+
+@app.command()
+def whatif(
+    result_dir: ResultDir,
+    force: PairList = None,
+    forbid: PairList = None,
+    release: PairList = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Folder for whatif.json, whatif.md and the new plan's files (optional).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the report: vi (default) or en.")] = "vi",
+    time_limit: TimeOpt = None,
+) -> None:
+    """Re-solve a result with pairs forced (--force), forbidden (--forbid) or an existing rule
+    lifted (--release), and report the cost per objective stage and the pairs that moved, or
+    why it is impossible. Exit 0 possible, 3 impossible, 4 undecided in the time limit."""
+
+    def body():
+        from dataclasses import replace as _replace
+
+        from .io import parse_pair_args
+        from .view import read_result_dir
+        from .whatif import problem_for_result, what_if, whatif_json, whatif_markdown
+
+        _check_lang(lang)
+        changes = {name: parse_pair_args(f"--{name}", items or []) for name, items in
+                   (("force", force), ("forbid", forbid), ("release", release))}
+        problem, params = problem_for_result(result_dir)
+        if time_limit is not None:
+            params = _replace(params, time_limit_s=time_limit)
+        base = read_result_dir(result_dir)
+        w = what_if(problem, params, base, **changes)
+        text = whatif_markdown(w, lang)
+        typer.echo(text)
+        if out is not None:
+            files: dict = {"whatif.md": None, "whatif.json": None}
+            if w.result is not None and w.result.status.has_solution:
+                origin = base.summary.get("scenario", {})
+                files = {**output_files(problem, w.result, origin.get("file"), [], inputs={
+                    "pairs": origin.get("pairs_file"), "travel": origin.get("travel_file")}), **files}
+            files["whatif.md"], files["whatif.json"] = text, whatif_json(w)
+            for p in write_outputs(out, files, [Path(result_dir) / n for n in ("pairs.csv", "summary.json")]):
+                typer.echo(f"wrote {p}")
+        return {"possible": 0, "impossible": EXIT_INFEASIBLE}.get(w.status, EXIT_NO_SOLUTION)
 
     raise typer.Exit(_guard(body))
 

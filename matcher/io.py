@@ -569,6 +569,20 @@ def parse_objectives(text: str | None) -> tuple[str, ...] | None:
     return names
 
 
+def parse_pair_args(option: str, items: list[str]) -> list[tuple[str, str]]:
+    """``["20263:20941"]`` -> [("20263", "20941")]; every malformed item reported."""
+    out, issues = [], []
+    for item in items:
+        lc, sep, rc = item.partition(":")
+        if not sep or not lc.strip() or not rc.strip():
+            issues.append(ValidationIssue(option, None, None, item, "expected LOWLAND_CODE:REMOTE_CODE"))
+        else:
+            out.append((_code(lc), _code(rc)))
+    if issues:
+        raise InputError(issues)
+    return out
+
+
 def parse_tolerances(items: list[str]) -> dict[str, float]:
     """``["balance=0.05"]`` -> {"balance": 0.05}, every bad item reported."""
     out, issues = {}, []
@@ -694,7 +708,10 @@ def _write_one(target: Path, content) -> list[str]:
             for sheet, frame in content.items():
                 frame.to_excel(xl, sheet_name=sheet[:31], index=False)
         return [target.name]
-    target.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if isinstance(content, str):  # already-formatted text (markdown, JSON)
+        target.write_text(content if content.endswith("\n") else content + "\n", encoding="utf-8")
+    else:
+        target.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return [target.name]
 
 
@@ -704,7 +721,7 @@ def write_outputs(out_dir: Path, files: Mapping[str, object], inputs: list[Path]
     ``.csv``: a DataFrame, as UTF-8 with a byte-order mark (Excel shows the diacritics), plus
     a ``.csvt`` sidecar giving QGIS the column types (codes as text). ``.xlsx``: a mapping of
     sheet name to DataFrame; text stays text, so codes keep their leading zeros. ``.json``:
-    a dict. Refuses to overwrite an input file.
+    a dict (or text already formatted); ``.md``: text. Refuses to overwrite an input file.
     """
     out_dir = Path(out_dir)
     names = [n for name in files for n in ([name, str(Path(name).with_suffix(".csvt"))]

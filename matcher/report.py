@@ -7,6 +7,7 @@ what ``pairs.csv`` shows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -189,7 +190,7 @@ def broken_rules(problem: Problem, result: Result) -> list[str]:
 
 
 def summary(problem: Problem, result: Result, scenario_path: str | None, warnings: list[str],
-            broken: list[str] | None = None) -> dict:
+            broken: list[str] | None = None, inputs: Mapping[str, str | None] | None = None) -> dict:
     k = kpis(problem, result)
     rules = problem.rules
     key = "assumption_travel_table" if any(c.km_source == "travel table" for c in result.pairs) else (
@@ -219,6 +220,8 @@ def summary(problem: Problem, result: Result, scenario_path: str | None, warning
         "scenario": {
             "name": problem.name,
             "file": scenario_path,
+            "pairs_file": (inputs or {}).get("pairs"),
+            "travel_file": (inputs or {}).get("travel"),
             "max_distance_km": rules.max_distance_km,
             "max_minutes": rules.max_minutes,
             "detour_factor": rules.detour_factor,
@@ -260,7 +263,8 @@ def summary_frame(info: dict) -> pd.DataFrame:
 
 
 def output_files(problem: Problem, result: Result, scenario_path: str | None, warnings: list[str],
-                 broken: list[str] | None = None, why: pd.DataFrame | None = None) -> dict:
+                 broken: list[str] | None = None, why: pd.DataFrame | None = None,
+                 inputs: Mapping[str, str | None] | None = None) -> dict:
     """Every result file by name: CSV tables, summary.json and plan.xlsx (all in one workbook).
 
     ``why`` (from :func:`matcher.explain.why`) adds its columns to pairs.csv."""
@@ -275,7 +279,7 @@ def output_files(problem: Problem, result: Result, scenario_path: str | None, wa
         "lowland_summary": lowland_frame(problem, result),
         "units": units_frame(problem),
     }
-    info = summary(problem, result, scenario_path, warnings, broken)
+    info = summary(problem, result, scenario_path, warnings, broken, inputs)
     return {
         **{f"{name}.csv": frame for name, frame in tables.items()},
         "summary.json": info,

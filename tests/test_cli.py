@@ -384,3 +384,64 @@ def test_csvt_sidecars_type_codes_as_text(solved):
     assert len(types) == len(header)
     kinds = dict(zip(header, types, strict=True))
     assert kinds["code"] == '"String"' and kinds["lat"] == '"Real"'
+
+
+# ---- explain: why and what-if --------------------------------------------------------------
+
+
+def test_solve_why_explains_every_pair(runner, tmp_path):
+    """--why adds decided_by and sentences in both languages to pairs.csv; the pack shows them."""
+    out = tmp_path / "out"
+    result = invoke(runner, "solve", TINY / "scenario.toml", "--why", "--out", out, *FAST)
+    assert result.exit_code == 0, result.output
+    pairs = read_csv(out / "pairs.csv")
+    assert {"decided_by", "distance_rank", "why_vi", "why_en"} <= set(pairs.columns)
+    assert (pairs["why_vi"] != "").all() and (pairs["why_en"] != "").all()
+    assert set(pairs["decided_by"]) <= {"balance", "shortfall", "distance", "tie", "locked", "required"}
+    pack = tmp_path / "pack.pdf"
+    assert invoke(runner, "report", out, "--lang", "en", "--out", pack).exit_code == 0
+    import pypdf
+
+    assert "Why this partner" in "".join(p.extract_text() for p in pypdf.PdfReader(pack).pages)
+
+
+@pytest.fixture(scope="module")
+def default_result(runner, tmp_path_factory):
+    out = tmp_path_factory.mktemp("default") / "out"
+    assert invoke(runner, "solve", "--out", out, "--quiet").exit_code == 0
+    return out
+
+
+def test_whatif_pair_already_in_plan_costs_nothing(runner, default_result):
+    """Forcing Núi Thành–Trà Tập, already in the plan: exit 0, every stage unchanged."""
+    pairs = read_csv(default_result / "pairs.csv")
+    row = pairs[pairs["locked"] == "False"].iloc[0]
+    result = invoke(runner, "whatif", default_result, "--force", f"{row.lowland_code}:{row.remote_code}",
+                    "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "−" not in result.output.split("## Pairs that moved")[0].split("Difference")[1]
+
+
+def test_whatif_impossible_says_why_and_exits_3(runner, default_result, tmp_path):
+    """Forcing Sơn Trà (locked to Trà Leng, at most 1 partner) onto Trà Tập: exit 3, the bound named."""
+    result = invoke(runner, "whatif", default_result, "--force", "20263:20941", "--lang", "en")
+    assert result.exit_code == 3, result.output
+    assert "Sơn Trà (20263) may have at most 1" in result.output
+
+
+def test_whatif_swap_writes_the_new_plan(runner, default_result, tmp_path):
+    """Release and forbid Sơn Trà–Trà Leng, force Sơn Trà–Trà Tập: a new plan with the forced pair."""
+    out = tmp_path / "w"
+    result = invoke(runner, "whatif", default_result, "--release", "20263:20938", "--forbid", "20263:20938",
+                    "--force", "20263:20941", "--out", out)
+    assert result.exit_code == 0, result.output
+    pairs = read_csv(out / "pairs.csv")
+    chosen = set(zip(pairs.lowland_code, pairs.remote_code, strict=True))
+    assert ("20263", "20941") in chosen and ("20263", "20938") not in chosen
+    assert (out / "whatif.md").read_text(encoding="utf-8").startswith("# Nếu thay đổi thì sao?")
+
+
+def test_whatif_bad_pair_argument_exit_2(runner, default_result):
+    """A malformed --force is bad input."""
+    result = invoke(runner, "whatif", default_result, "--force", "20263")
+    assert result.exit_code == 2 and "LOWLAND_CODE:REMOTE_CODE" in result.output

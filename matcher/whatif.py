@@ -1,0 +1,640 @@
+"""What if we force or forbid some pairs? Re-solve and report the cost per stage.
+
+:func:`problem_for_result` rebuilds the scenario a result folder came from (the scenario
+file named in ``summary.json`` with the settings recorded there), and checks that it is
+still the problem the folder was solved from. :func:`what_if` adds the forced pairs as
+locked pair rules and the forbidden ones as forbidden rules, re-solves with the same
+solver parameters, and compares the new plan with the baseline, stage by stage in the
+stages' own units (figures recomputed from the plans with :func:`matcher.report.kpis`);
+or, when no plan keeps every rule, says which rule the change breaks, with numbers.
+
+The scenario's own pair rules stay in force: forcing a pair the scenario forbids, or
+forbidding an existing (locked) twinning, is reported impossible unless the pair is also
+given in ``release`` (which lifts the scenario's rule on it first).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from .distance import candidates, geodesic_km, pair_metrics
+from .errors import InputError, ValidationIssue
+from .i18n import LANGS, fmt_number, t
+from .io import load_problem, load_scenario, with_overrides
+from .model import PairRule, PairStatus, Problem, Role, SolveParams
+from .report import kpis
+from .result import Pair, Result, StageResult, Status
+from .view import ResultView, read_result_dir
+
+PairKey = tuple[str, str]
+
+# A stage counts as changed beyond these (ratio, need units, km or minutes).
+EPS = {"balance": 1e-9, "shortfall": 1e-9, "distance": 1e-6}
+# How far the figures in summary.json may sit from the plan's own (rounding to 3 decimals).
+SUMMARY_SLACK = {"balance": 1e-6, "shortfall": 1e-9, "distance": 0.002}
+
+
+# ---- the problem behind a result folder ---------------------------------------------------
+
+
+def _issue(where: str, message: str, value=None) -> InputError:
+    return InputError([ValidationIssue(where, None, None, value, message)])
+
+
+def problem_for_result(result_dir: Path) -> tuple[Problem, SolveParams]:
+    """The problem and solver parameters a result folder was solved with.
+
+    Reads ``summary.json``: the scenario file (``scenario.file``: a scenario TOML or a
+    units table), the rules recorded under ``scenario`` and ``solver_params``. Loads the
+    scenario, applies the recorded rules over the file's, and reads its tables. Raises
+    :class:`~matcher.errors.InputError` when the file is gone, or when the rebuilt problem
+    is not the one the folder shows (other units, staff figures or locked pairs: the files
+    changed since, or the run used a ``--pairs``/``--travel`` table that ``summary.json``
+    does not record).
+    """
+    view = read_result_dir(Path(result_dir))
+    summary_path = str(Path(result_dir) / "summary.json")
+    info = view.summary.get("scenario") or {}
+    file = info.get("file")
+    if not file:
+        raise _issue(summary_path, "names no scenario file (scenario.file); cannot rebuild the problem")
+    if not Path(file).exists():
+        raise _issue(summary_path, "the scenario file this result was solved from no longer exists; "
+                                   "restore it, or solve again", file)
+    sc = load_scenario(Path(file))
+    rules: dict = {
+        k: info.get(k) for k in ("max_distance_km", "max_minutes", "detour_factor", "distance_metric")
+    }
+    if info.get("objectives"):
+        rules["objectives"] = tuple(info["objectives"])
+    if info.get("tolerances") is not None:
+        rules["tolerances"] = dict(info["tolerances"])
+    for side, bounds in (info.get("partners") or {}).items():
+        rules[f"{side}_min_partners"], rules[f"{side}_max_partners"] = int(bounds[0]), int(bounds[1])
+    sp = view.summary.get("solver_params") or {}
+    params = {k: sp.get(k) for k in ("time_limit_s", "workers", "seed")}
+    sc = with_overrides(sc, pairs=info.get("pairs_file"), travel=info.get("travel_file"), rules=rules,
+                        params=params)
+    # with_overrides keeps the file's value where the recorded one is None: a cap the run
+    # did not have must not come back from the file.
+    none_caps = {k: None for k in ("max_distance_km", "max_minutes") if k in info and info[k] is None}
+    if none_caps:
+        sc = replace(sc, rules=replace(sc.rules, **none_caps))
+    problem, _ = load_problem(sc)
+    _check_same_problem(problem, view, summary_path)
+    return problem, sc.params
+
+
+def _check_same_problem(problem: Problem, view: ResultView, where: str) -> None:
+    """The rebuilt problem must have the folder's units, staff figures and locked pairs."""
+    issues = []
+    units = {r["code"]: r for r in view.units.to_dict("records")}
+    mine = {u.code: u for u in problem.units}
+    if set(units) != set(mine):
+        diff = sorted(set(units) ^ set(mine))
+        issues.append(f"the units differ from the scenario's now (codes {', '.join(diff[:5])}"
+                      f"{'…' if len(diff) > 5 else ''})")
+    else:
+        changed = []
+        for code, row in units.items():
+            u = mine[code]
+            if row["role"] != u.role.value:
+                changed.append(code)
+                continue
+            for d in problem.domains:
+                for col, values in ((f"supply_{d}", u.supply), (f"need_{d}", u.need)):
+                    if row.get(col) not in (None, "") and int(float(row[col])) != values.get(d, 0):
+                        changed.append(code)
+        if changed:
+            changed = sorted(set(changed))
+            issues.append(f"roles or staff figures differ from the scenario's now (units {', '.join(changed[:5])}"
+                          f"{'…' if len(changed) > 5 else ''})")
+    shown = {(r["lowland_code"], r["remote_code"]) for r in view.pairs.to_dict("records") if r["locked"]}
+    hand_plan = view.summary.get("mode") == "evaluate"  # a hand plan may miss locked pairs
+    if (shown - set(problem.locked)) if hand_plan else (shown != set(problem.locked)):
+        differ = sorted(shown ^ set(problem.locked))
+        listed = ", ".join(f"{a}–{b}" for a, b in differ[:4]) + ("…" if len(differ) > 4 else "")
+        issues.append(f"its locked pairs differ from the scenario's now ({listed}; a what-if result, a --pairs "
+                      "table not recorded in summary.json, or an edited pairs table)")
+    if issues:
+        raise InputError([ValidationIssue(where, None, None, None,
+                                          f"the scenario no longer matches this result: {m}; solve again")
+                          for m in issues])
+
+
+# ---- a result folder as a Result ----------------------------------------------------------
+
+
+def result_from_view(problem: Problem, view: ResultView) -> Result:
+    """The plan of a result folder as a :class:`Result`: distances recomputed exactly from
+    the problem (pairs.csv rounds them), the staff split from the ``staff_<domain>`` columns."""
+    rows = view.pairs.to_dict("records")
+    pairs = []
+    for row in rows:
+        lo, re = problem.unit(row["lowland_code"]), problem.unit(row["remote_code"])
+        geo = float(geodesic_km([lo], [re])[0, 0])
+        km, minutes, source, _ = pair_metrics(problem, lo, re, geo)
+        allot = {d: int(row[f"staff_{d}"]) for d in problem.domains
+                 if f"staff_{d}" in row and int(row[f"staff_{d}"]) > 0}
+        pairs.append(Pair(lo.code, re.code, km, minutes, source, bool(row["locked"]), allot))
+    s = view.summary
+    stages = [
+        StageResult(st["name"], Status(st["status"]), st.get("value"), st.get("bound"),
+                    float(st.get("seconds") or 0.0), st.get("unit", ""))
+        for st in s.get("stages", [])
+    ]
+    return Result(
+        status=Status(s.get("status", "optimal")), stages=tuple(stages), pairs=tuple(pairs),
+        seconds=float(s.get("solve_seconds") or 0.0), solver=str(s.get("solver", "")),
+        mode=str(s.get("mode", "solve")), params=dict(s.get("solver_params") or {}),
+    )
+
+
+def stage_figures(problem: Problem, result: Result) -> dict[str, float]:
+    """Each stage's figure for a plan, in the stage's own unit (ratio, need units, km or min)."""
+    k = kpis(problem, result)
+    dist = k.total_minutes if problem.rules.distance_metric == "minutes" else k.total_distance_km
+    return {"balance": k.min_coverage, "shortfall": float(k.total_shortfall), "distance": dist}
+
+
+def _summary_figures(problem: Problem, summary: dict) -> dict[str, float]:
+    dist = summary.get("total_minutes") if problem.rules.distance_metric == "minutes" else (
+        summary.get("total_distance_km"))
+    return {"balance": summary.get("min_coverage"), "shortfall": summary.get("total_shortfall"),
+            "distance": dist}
+
+
+def stage_unit(problem: Problem, name: str) -> str:
+    return {"balance": "ratio", "shortfall": "need units", "distance": problem.rules.distance_metric}[name]
+
+
+def compare(name: str, before: float | None, after: float | None) -> str:
+    """``same``, ``worse`` or ``better`` for one stage (balance is maximised)."""
+    if before is None or after is None:
+        return "unknown"
+    diff = after - before
+    if abs(diff) <= EPS[name]:
+        return "same"
+    if name == "balance":
+        return "better" if diff > 0 else "worse"
+    return "worse" if diff > 0 else "better"
+
+
+# ---- what if -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageCost:
+    """One stage, baseline -> new, in the stage's own unit."""
+
+    name: str
+    unit: str
+    before: float | None
+    after: float | None
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.before is None or self.after is None else self.after - self.before
+
+    @property
+    def change(self) -> str:
+        return compare(self.name, self.before, self.after)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A pair in one plan and not in the other."""
+
+    lowland_code: str
+    lowland_name: str
+    remote_code: str
+    remote_name: str
+    km: float
+    requested: bool  # the forced (added) or forbidden (dropped) pair itself
+
+
+@dataclass(frozen=True)
+class Said:
+    """A reason or a note, in every language; ``rule`` names the kind for programs."""
+
+    rule: str
+    vi: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+def _said(rule: str, key: str, **values) -> Said:
+    """One i18n string in both languages; values may be callables of the language."""
+    texts = {lang: t(key, lang, **{k: v(lang) if callable(v) else v for k, v in values.items()})
+             for lang in LANGS}
+    return Said(rule, texts["vi"], texts["en"])
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The answer to one what-if.
+
+    ``status``: ``possible`` (a plan keeps every rule with the change), ``impossible``
+    (proven: ``reasons`` say which rule breaks) or ``unknown`` (no plan within the time
+    limit). ``stages`` compare baseline and new plan; ``added``/``removed`` list the pairs
+    that moved; ``resolved`` is False when the baseline already keeps the change and stays
+    optimal (no re-solve was needed).
+    """
+
+    force: tuple[PairKey, ...]
+    forbid: tuple[PairKey, ...]
+    release: tuple[PairKey, ...]
+    status: str
+    stages: tuple[StageCost, ...]
+    added: tuple[Moved, ...] = ()
+    removed: tuple[Moved, ...] = ()
+    reasons: tuple[Said, ...] = ()
+    notes: tuple[Said, ...] = ()
+    labels: dict = field(default_factory=dict)  # pair -> "Name (code) – Name (code)"
+    resolved: bool = True
+    solve_status: str | None = None
+    seconds: float = 0.0
+    result: Result | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def every_stage_equal(self) -> bool:
+        return self.status == "possible" and all(s.change == "same" for s in self.stages)
+
+    def to_dict(self) -> dict:
+        def num(x):
+            return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+        return {
+            "force": [list(p) for p in self.force],
+            "forbid": [list(p) for p in self.forbid],
+            "release": [list(p) for p in self.release],
+            "status": self.status,
+            "solve_status": self.solve_status,
+            "resolved": self.resolved,
+            "every_stage_equal": self.every_stage_equal,
+            "stages": [
+                {"name": s.name, "unit": s.unit, "before": num(s.before), "after": num(s.after),
+                 "delta": num(s.delta), "change": s.change}
+                for s in self.stages
+            ],
+            "labels": {f"{k[0]},{k[1]}": v for k, v in self.labels.items()},
+            "added": [asdict(m) for m in self.added],
+            "removed": [asdict(m) for m in self.removed],
+            "reasons": [asdict(r) for r in self.reasons],
+            "notes": [asdict(n) for n in self.notes],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _clean_pairs(problem: Problem, pairs: Iterable, where: str, issues: list) -> tuple[PairKey, ...]:
+    out = []
+    for item in pairs or ():
+        try:
+            lc, rc = (str(x).strip() for x in item)
+        except (TypeError, ValueError):
+            issues.append(ValidationIssue(where, None, None, str(item), "expected a pair (lowland code, remote code)"))
+            continue
+        ok = True
+        for code, role in ((lc, Role.LOWLAND), (rc, Role.REMOTE)):
+            try:
+                u = problem.unit(code)
+            except KeyError:
+                issues.append(ValidationIssue(where, None, None, f"{lc},{rc}", f"unknown unit code {code}"))
+                ok = False
+                continue
+            if u.role is not role:
+                issues.append(ValidationIssue(where, None, None, f"{lc},{rc}",
+                                              f"{u.name} ({code}) is {u.role.value}, not {role.value}"))
+                ok = False
+        if ok and (lc, rc) not in out:
+            out.append((lc, rc))
+    return tuple(out)
+
+
+def _pair_km(problem: Problem, key: PairKey) -> float:
+    lo, re = problem.unit(key[0]), problem.unit(key[1])
+    return pair_metrics(problem, lo, re, float(geodesic_km([lo], [re])[0, 0]))[0]
+
+
+def _unit_label(problem: Problem, code: str) -> str:
+    return f"{problem.unit(code).name} ({code})"
+
+
+def _pair_label(problem: Problem, key: PairKey) -> str:
+    return f"{_unit_label(problem, key[0])} – {_unit_label(problem, key[1])}"
+
+
+def _base_plan(problem: Problem, base: Result | ResultView) -> tuple[Result, dict[str, float]]:
+    """The baseline as a Result and its stage figures (checked against summary.json)."""
+    if isinstance(base, ResultView):
+        res = result_from_view(problem, base)
+        figs = stage_figures(problem, res)
+        shown = _summary_figures(problem, base.summary)
+        for name, value in shown.items():
+            if value is not None and figs[name] is not None and abs(value - figs[name]) > SUMMARY_SLACK[name]:
+                raise _issue(str(base.path / "summary.json"),
+                             f"{name} is {value} in summary.json but {figs[name]:.6g} from pairs.csv "
+                             "under this scenario; the folder does not match the problem")
+        return res, figs
+    return base, stage_figures(problem, base)
+
+
+def _changed_problem(problem: Problem, force, forbid, release) -> Problem:
+    kept = [r for r in problem.pair_rules if (r.lowland_code, r.remote_code) not in set(release)]
+    locked = {(r.lowland_code, r.remote_code) for r in kept if r.status is PairStatus.LOCKED}
+    forbidden = {(r.lowland_code, r.remote_code) for r in kept if r.status is PairStatus.FORBIDDEN}
+    kept += [PairRule(lc, rc, PairStatus.LOCKED, "what-if: forced") for lc, rc in force if (lc, rc) not in locked]
+    kept += [PairRule(lc, rc, PairStatus.FORBIDDEN, "what-if: forbidden") for lc, rc in forbid
+             if (lc, rc) not in forbidden]
+    return replace(problem, pair_rules=tuple(kept))
+
+
+def _partner_list(problem: Problem, codes: list[tuple[str, str]], lang: str) -> str:
+    """'Trà Leng (20938, existing), Trà Tập (20941, forced)'; tags are i18n keys."""
+    if not codes:
+        return t("wi_none", lang)
+    shown = [f"{problem.unit(c).name} ({c}{', ' + t(tag, lang) if tag else ''})" for c, tag in codes[:6]]
+    return ", ".join(shown) + (", …" if len(codes) > 6 else "")
+
+
+def _simple_causes(problem: Problem, new: Problem, force, forbid, release) -> list[Said]:
+    """Rules the change breaks for certain, found by counting (no solver)."""
+    out: list[Said] = []
+    released = set(release)
+    for key in force:
+        if key in problem.forbidden and key not in released:
+            out.append(_said("forbidden", "wi_r_forbidden", pair=_pair_label(problem, key)))
+    for key in forbid:
+        if key in problem.locked and key not in released:
+            out.append(_said("locked", "wi_r_locked", pair=_pair_label(problem, key)))
+    if out:
+        return out
+    forced = set(force)
+    locked = new.locked
+    by_unit: dict[str, list[PairKey]] = {}
+    for key in sorted(locked):
+        for code in key:
+            by_unit.setdefault(code, []).append(key)
+    saturated = set()
+    for u in (*new.lowland, *new.remote):
+        mine = by_unit.get(u.code, [])
+        _, hi = new.partner_bounds(u)
+        if len(mine) >= hi:
+            saturated.add(u.code)
+        if len(mine) > hi:
+            side = 1 if u.role is Role.LOWLAND else 0
+            partners = [(k[side], "wi_tag_forced" if k in forced and k not in problem.locked else "wi_tag_existing")
+                        for k in mine]
+            out.append(_said(f"{u.role.value}_max", "wi_r_max", unit=_unit_label(new, u.code), max=hi,
+                             n=len(mine), partners=lambda lang, p=partners: _partner_list(new, p, lang)))
+        if u.role is Role.REMOTE and u.capacity is not None:
+            load = sum((new.travel.get(k).load if new.travel.get(k) is not None and new.travel.get(k).load
+                        is not None else 1) for k in mine)
+            if load > u.capacity:
+                out.append(_said("capacity", "wi_r_capacity", unit=_unit_label(new, u.code),
+                                 cap=u.capacity, load=load))
+    if out:
+        return out
+    # Minimum partners: a pair is usable if it is locked, or neither end is already full
+    # of locked pairs.
+    lows, rems = new.lowland, new.remote
+    usable: dict[str, list[str]] = {u.code: [] for u in (*lows, *rems)}
+    for c in candidates(new):
+        lc, rc = lows[c.li].code, rems[c.ri].code
+        if c.locked or (lc not in saturated and rc not in saturated):
+            usable[lc].append(rc)
+            usable[rc].append(lc)
+    old_usable = None
+    for u in (*lows, *rems):
+        lo, _ = new.partner_bounds(u)
+        if len(usable[u.code]) < lo:
+            if old_usable is None:  # only report what the change made worse
+                old_usable = _usable_counts(problem)
+            if old_usable.get(u.code, 0) < lo:
+                continue
+            partners = [(c, "") for c in usable[u.code]]
+            out.append(_said(f"{u.role.value}_min", "wi_r_min", unit=_unit_label(new, u.code), min=lo,
+                             n=len(partners), partners=lambda lang, p=partners: _partner_list(new, p, lang)))
+    return out
+
+
+def _usable_counts(problem: Problem) -> dict[str, int]:
+    locked = problem.locked
+    count: dict[str, int] = {}
+    for key in locked:
+        for code in key:
+            count[code] = count.get(code, 0) + 1
+    full = {u.code for u in problem.units if u.role is not Role.EXCLUDED
+            and count.get(u.code, 0) >= problem.partner_bounds(u)[1]}
+    lows, rems = problem.lowland, problem.remote
+    out: dict[str, int] = {}
+    for c in candidates(problem):
+        lc, rc = lows[c.li].code, rems[c.ri].code
+        if c.locked or (lc not in full and rc not in full):
+            out[lc] = out.get(lc, 0) + 1
+            out[rc] = out.get(rc, 0) + 1
+    return out
+
+
+def _moved(problem: Problem, pairs: Iterable[Pair], keys: set[PairKey], requested: set[PairKey]) -> tuple[Moved, ...]:
+    remote_order = {u.code: i for i, u in enumerate(problem.remote)}
+    out = [
+        Moved(p.lowland_code, problem.unit(p.lowland_code).name, p.remote_code,
+              problem.unit(p.remote_code).name, round(p.km, 3), (p.lowland_code, p.remote_code) in requested)
+        for p in pairs if (p.lowland_code, p.remote_code) in keys
+    ]
+    return tuple(sorted(out, key=lambda m: (remote_order[m.remote_code], m.lowland_code)))
+
+
+def what_if(
+    problem: Problem,
+    params: SolveParams | None,
+    base: Result | ResultView,
+    force: Iterable[PairKey] = (),
+    forbid: Iterable[PairKey] = (),
+    *,
+    release: Iterable[PairKey] = (),
+    reuse_baseline: bool = True,
+) -> WhatIf:
+    """Re-solve with ``force`` pairs locked and ``forbid`` pairs forbidden; compare with ``base``.
+
+    ``base`` is the plan being questioned (a :class:`Result` of ``problem``, or a result
+    folder read with :func:`matcher.view.read_result_dir`). ``params`` should be the ones
+    the baseline was solved with (``workers=1`` and the same seed make the re-solve
+    reproducible). ``release`` lifts the scenario's own rule (locked or forbidden) on
+    those pairs first, e.g. to explore dropping an existing twinning. When the baseline
+    already keeps the change (every forced pair in it, no forbidden one) and was proven
+    optimal with zero tolerances, it stays optimal: it is returned as the new plan without
+    re-solving (``reuse_baseline=False`` re-solves anyway).
+
+    Raises :class:`InputError` for unknown codes, a code of the wrong side, or a pair both
+    forced and forbidden.
+    """
+    from .solve import solve  # the solver (ortools) only when re-solving
+
+    issues: list[ValidationIssue] = []
+    force = _clean_pairs(problem, force, "force", issues)
+    forbid = _clean_pairs(problem, forbid, "forbid", issues)
+    release = _clean_pairs(problem, release, "release", issues)
+    for key in sorted(set(force) & set(forbid)):
+        issues.append(ValidationIssue("force/forbid", None, None, f"{key[0]},{key[1]}",
+                                      f"{_pair_label(problem, key)} is both forced and forbidden"))
+    if issues:
+        raise InputError(issues)
+    params = params or SolveParams()
+    base_res, before = _base_plan(problem, base)
+    base_keys = {(p.lowland_code, p.remote_code) for p in base_res.pairs}
+    order = problem.rules.objectives
+    labels = {key: _pair_label(problem, key) for key in (*force, *forbid, *release)}
+    notes: list[Said] = []
+    for key in force:
+        if key in problem.locked:
+            notes.append(_said("already_locked", "wi_already_locked", pair=labels[key]))
+        elif key in base_keys:
+            notes.append(_said("already_in_plan", "wi_already_in_plan", pair=labels[key]))
+        else:
+            cap, km = problem.rules.max_distance_km, _pair_km(problem, key)
+            if cap is not None and km > cap:
+                notes.append(_said("beyond_cap", "wi_beyond_cap", pair=labels[key],
+                                   km=lambda lang, v=km: fmt_stage("distance", "km", v, lang),
+                                   cap=lambda lang, v=cap: f"{fmt_number(v, lang, 0 if v == int(v) else 1)} km"))
+    absent = [labels[key] for key in forbid if key not in base_keys]
+    if absent:
+        shown = "; ".join(absent[:5])
+        notes.append(_said("not_in_plan", "wi_not_in_plan", n=len(absent),
+                           pairs=lambda lang: shown + ("; …" if len(absent) > 5 else "")))
+    if params.workers > 1:
+        notes.append(_said("workers", "wi_workers", workers=params.workers))
+
+    def stages(after: dict | None) -> tuple[StageCost, ...]:
+        return tuple(StageCost(n, stage_unit(problem, n), before[n], None if after is None else after[n])
+                     for n in order)
+
+    common = dict(force=force, forbid=forbid, release=release, labels=labels)
+    new = _changed_problem(problem, force, forbid, release)
+    causes = _simple_causes(problem, new, force, forbid, release)
+    if causes:
+        return WhatIf(status="impossible", stages=stages(None), reasons=tuple(causes), notes=tuple(notes),
+                      resolved=False, **common)
+    zero_tol = all(v == 0 for v in problem.rules.tolerances.values())
+    keeps = set(force) <= base_keys and not (set(forbid) & base_keys) and not release
+    proven = base_res.status is Status.OPTIMAL and base_res.mode == "solve"  # not a hand plan's split
+    if reuse_baseline and keeps and zero_tol and proven:
+        notes.append(_said("reused", "wi_reuse"))
+        return WhatIf(status="possible", stages=stages(before), notes=tuple(notes), resolved=False,
+                      solve_status=Status.OPTIMAL.value, result=base_res, **common)
+    res = solve(new, params)
+    if not res.status.has_solution:
+        if res.status is Status.INFEASIBLE:
+            reasons = (_said("no_plan", "wi_r_general"),)
+            status = "impossible"
+        else:
+            reasons = (_said("time", "wi_r_time", seconds=lambda lang: fmt_number(params.time_limit_s, lang)),)
+            status = "unknown"
+        return WhatIf(status=status, stages=stages(None), reasons=reasons, notes=tuple(notes),
+                      solve_status=res.status.value, seconds=res.seconds, result=res, **common)
+    after = stage_figures(new, res)
+    new_keys = {(p.lowland_code, p.remote_code) for p in res.pairs}
+    w = WhatIf(
+        status="possible", stages=stages(after),
+        added=_moved(problem, res.pairs, new_keys - base_keys, set(force)),
+        removed=_moved(problem, base_res.pairs, base_keys - new_keys, set(forbid) | set(release)),
+        notes=tuple(notes), solve_status=res.status.value, seconds=res.seconds, result=res, **common,
+    )
+    extra = []
+    if res.status is not Status.OPTIMAL:
+        extra.append(_said("not_proven", "wi_not_proven"))
+    if w.every_stage_equal and (w.added or w.removed):
+        extra.append(_said("ties", "wi_ties"))
+    return replace(w, notes=w.notes + tuple(extra)) if extra else w
+
+
+# ---- the report ---------------------------------------------------------------------------
+
+
+def _stage_name(name: str, lang: str) -> str:
+    return t({"balance": "min_coverage", "shortfall": "total_shortfall", "distance": "total_distance"}[name], lang)
+
+
+def fmt_stage(name: str, unit: str, value: float | None, lang: str, other: float | None = None,
+              signed: bool = False) -> str:
+    """A stage figure in its unit: ratio 0,75, need units 22, distance 4.884,8 km or 312 min;
+    more decimals (up to two more) when needed to tell ``value`` from ``other``."""
+    if value is None:
+        return "–"
+    sign = "+" if signed and value > 0 else ("−" if signed and value < 0 else "")
+    v = abs(value) if signed else value
+    dec = {"balance": 2, "shortfall": 0}.get(name, 0 if unit == "minutes" else 1)
+    if name != "shortfall":
+        start = dec
+        while (other is not None and dec < start + 2 and round(value, dec) == round(other, dec)
+               and abs(value - other) > EPS[name]):
+            dec += 1
+    text = sign + fmt_number(v, lang, dec)
+    if name != "distance":
+        return text
+    return f"{text} {t('pack_minutes', lang) if unit == 'minutes' else t('km', lang)}"
+
+
+def _moved_table(w: WhatIf, lang: str) -> list[str]:
+    """One row per remote unit whose partners changed: dropped and new partners, with km."""
+    rows: dict[str, dict] = {}
+    for kind, moved in (("removed", w.removed), ("added", w.added)):
+        for m in moved:
+            row = rows.setdefault(m.remote_code, {"name": m.remote_name, "removed": [], "added": []})
+            star = " *" if m.requested else ""
+            row[kind].append(f"{m.lowland_name} ({m.lowland_code}), {fmt_stage('distance', 'km', m.km, lang)}{star}")
+    out = [f"| {t('remote', lang)} | {t('wi_dropped_partners', lang)} | {t('wi_new_partners', lang)} |",
+           "|---|---|---|"]
+    for code, row in sorted(rows.items()):
+        out.append(f"| {row['name']} ({code}) | {'<br>'.join(row['removed']) or '–'} | "
+                   f"{'<br>'.join(row['added']) or '–'} |")
+    if any(m.requested for m in (*w.added, *w.removed)):
+        out += ["", f"\\* {t('wi_requested', lang)}"]
+    return out
+
+
+def whatif_markdown(w: WhatIf, lang: str = "vi") -> str:
+    """A short report: the change, possible or not (and why), cost per stage, pairs that moved."""
+    lines = [f"# {t('wi_title', lang)}", ""]
+    for keys, key in ((w.release, "wi_release"), (w.force, "wi_force"), (w.forbid, "wi_forbid")):
+        for k in keys:
+            lines.append(f"- {t(key, lang, pair=w.labels.get(k, f'{k[0]} – {k[1]}'))}")
+    lines.append("")
+    if w.status == "impossible":
+        lines.append(f"**{t('wi_impossible', lang)}**")
+        lines += [f"- {r.text(lang)}" for r in w.reasons]
+    elif w.status == "unknown":
+        lines.append(f"**{t('wi_unknown', lang)}**")
+        lines += [f"- {r.text(lang)}" for r in w.reasons]
+    else:
+        lines.append(f"**{t('wi_possible', lang)}**")
+        head = [t(k, lang) for k in ("pack_stage", "wi_before", "wi_after", "wi_change")]
+        lines += ["", f"## {t('wi_cost', lang)}", "", f"| {' | '.join(head)} |", "|---|---:|---:|---:|"]
+        for s in w.stages:
+            lines.append(
+                f"| {_stage_name(s.name, lang)} | {fmt_stage(s.name, s.unit, s.before, lang, s.after)} | "
+                f"{fmt_stage(s.name, s.unit, s.after, lang, s.before)} | "
+                f"{'=' if s.change == 'same' else fmt_stage(s.name, s.unit, s.delta, lang, signed=True)} |"
+            )
+        if w.every_stage_equal:
+            lines += ["", t("wi_no_cost", lang)]
+        lines += ["", f"## {t('wi_moved', lang)}", ""]
+        if not (w.added or w.removed):
+            lines.append(t("wi_none_moved", lang))
+        else:
+            lines += _moved_table(w, lang)
+    if w.notes:
+        lines += ["", f"## {t('wi_notes', lang)}", ""]
+        lines += [f"- {n.text(lang)}" for n in w.notes]
+    return "\n".join(lines) + "\n"
+
+
+def whatif_json(w: WhatIf) -> str:
+    return json.dumps(w.to_dict(), ensure_ascii=False, indent=2)
