@@ -121,6 +121,29 @@ def _scenario(target, pairs=None, travel=None, time_limit=None, workers=None, se
     )
 
 
+def _check_out(out: Path | None) -> None:
+    """--out must be a folder (or not exist yet), checked before any work is done."""
+    from .errors import ValidationIssue
+
+    if out is not None and Path(out).exists() and not Path(out).is_dir():
+        raise InputError([ValidationIssue("--out", None, None, str(out), "is a file; give a folder")])
+
+
+PLAN_FILES = ("pairs.csv", "pairs.csvt", "remote_summary.csv", "remote_summary.csvt", "lowland_summary.csv",
+              "lowland_summary.csvt", "units.csv", "units.csvt", "summary.json", "plan.xlsx")
+DIAGNOSIS_FILES = ("diagnosis.json", "diagnosis.md")
+
+
+def _drop_stale(out: Path, names: tuple[str, ...]) -> None:
+    """Remove our own files of the other kind left by an earlier run (a plan beside a new
+    diagnosis, or the reverse), so a folder never shows two answers at once."""
+    for name in names:
+        p = Path(out) / name
+        if p.is_file():
+            p.unlink()
+            _err(f"removed {p} (from an earlier run)")
+
+
 def _tables(sc: Scenario) -> dict[str, str | None]:
     """The pairs and travel tables a run used, recorded so that a result can be re-solved."""
     return {"pairs": str(sc.pairs) if sc.pairs else None, "travel": str(sc.travel) if sc.travel else None}
@@ -181,6 +204,7 @@ def solve(
 
     def body():
         _check_lang(lang)
+        _check_out(out)
         sc = _scenario(
             target, pairs, travel, time_limit, workers, seed, objectives, tolerance,
             max_distance_km=max_distance_km, max_minutes=max_minutes, detour_factor=detour_factor,
@@ -206,6 +230,7 @@ def solve(
             files = output_files(problem, result, str(sc.path) if sc.path else str(sc.units), warns,
                                  why=reasons, inputs=_tables(sc))
             written = write_outputs(out, files, sc.inputs)
+            _drop_stale(out, DIAGNOSIS_FILES)
         _print_result(problem, result, written)
         if result.status is Status.INFEASIBLE:
             from .diagnose import diagnose as run_diagnose
@@ -216,6 +241,7 @@ def solve(
             _err(diagnosis_markdown(d, lang))
             for p in write_diagnosis(d, out, lang) or []:
                 typer.echo(f"wrote {p}")
+            _drop_stale(out, PLAN_FILES)
         elif not result.status.has_solution:
             _err("no solution found within the time limit; try a longer --time-limit. Nothing was written.")
         return _exit_for(result)
@@ -261,6 +287,7 @@ def evaluate(
     from .solve import evaluate as run_evaluate
 
     def body():
+        _check_out(out)
         sc = _scenario(
             target, pairs, travel, time_limit, workers, seed, objectives, None,
             max_distance_km=max_distance_km, max_minutes=max_minutes, detour_factor=detour_factor,
@@ -438,21 +465,31 @@ def whatif(
         _check_lang(lang)
         changes = {name: parse_pair_args(f"--{name}", items or []) for name, items in
                    (("force", force), ("forbid", forbid), ("release", release))}
+        _check_out(out)
         problem, params = problem_for_result(result_dir)
         if time_limit is not None:
-            params = _replace(params, time_limit_s=time_limit)
+            try:
+                params = _replace(params, time_limit_s=time_limit)
+            except ValueError as e:
+                from .errors import ValidationIssue
+
+                raise InputError([ValidationIssue("--time-limit", None, None, time_limit, str(e))]) from None
         base = read_result_dir(result_dir)
         w = what_if(problem, params, base, **changes)
         text = whatif_markdown(w, lang)
         typer.echo(text)
         if out is not None:
             files: dict = {"whatif.md": None, "whatif.json": None}
+            origin = base.summary.get("scenario", {})
             if w.result is not None and w.result.status.has_solution:
-                origin = base.summary.get("scenario", {})
                 files = {**output_files(problem, w.result, origin.get("file"), [], inputs={
                     "pairs": origin.get("pairs_file"), "travel": origin.get("travel_file")}), **files}
             files["whatif.md"], files["whatif.json"] = text, whatif_json(w)
-            for p in write_outputs(out, files, [Path(result_dir) / n for n in ("pairs.csv", "summary.json")]):
+            protected = [Path(result_dir) / n for n in PLAN_FILES]
+            if origin.get("file"):
+                protected += load_scenario(Path(origin["file"])).inputs
+            protected += [Path(f) for f in (origin.get("pairs_file"), origin.get("travel_file")) if f]
+            for p in write_outputs(out, files, protected):
                 typer.echo(f"wrote {p}")
         return {"possible": 0, "impossible": EXIT_INFEASIBLE}.get(w.status, EXIT_NO_SOLUTION)
 

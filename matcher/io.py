@@ -71,10 +71,11 @@ def read_table(path: Path) -> Table:
     try:
         if suffix == ".csv":
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            return Table(path, _clean(frame), [i + 2 for i in range(len(frame))])
+            _raw_duplicates(path)
+            return Table(path, _clean(frame, path.name), [i + 2 for i in range(len(frame))])
         if suffix in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-            return Table(path, _clean(frame), [i + 2 for i in range(len(frame))])
+            return Table(path, _clean(frame, path.name), [i + 2 for i in range(len(frame))])
         if suffix in GEO_SUFFIXES:
             return _read_geo(path)
     except InputError:
@@ -102,9 +103,27 @@ def _not_utf8(path: Path, err: UnicodeDecodeError) -> ValidationIssue:
     return ValidationIssue(path.name, row, None, None, msg)
 
 
-def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+def _raw_duplicates(path: Path) -> None:
+    """pandas renames a repeated CSV header ('code', 'code.1'): look at the header itself."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f), [])
+    names = [nfc(h).lower() for h in header]
+    dupes = sorted({n for n in names if names.count(n) > 1 and n})
+    if dupes:
+        raise InputError([ValidationIssue(path.name, 1, d, None, "column appears more than once (names ignore case)")
+                          for d in dupes])
+
+
+def _clean(frame: pd.DataFrame, source: str = "") -> pd.DataFrame:
     frame = frame.copy()
-    frame.columns = [nfc(str(c)).lower() for c in frame.columns]
+    names = [nfc(str(c)).lower() for c in frame.columns]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InputError([ValidationIssue(source, 1, d, None, "column appears more than once (names ignore case)")
+                          for d in dupes])
+    frame.columns = names
     for c in frame.columns:
         frame[c] = frame[c].map(lambda v: "" if v is None else nfc(str(v)))
     return frame
@@ -121,7 +140,7 @@ def _read_geo(path: Path) -> Table:
     warnings = []
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype(object)
     frame = frame.where(pd.notna(frame), "")
-    frame = _clean(frame.astype(str))
+    frame = _clean(frame.astype(str), path.name)
     if "lat" not in frame.columns or "lon" not in frame.columns:
         geom = gdf.geometry.to_crs(4326)
         pts = geom.representative_point()
@@ -276,6 +295,11 @@ def read_units(path: Path) -> tuple[list[Unit], tuple[str, ...], list[str]]:
                 supply, need, capacity, attrs,
             )
         )
+    if not issues:
+        for role in (Role.LOWLAND, Role.REMOTE):
+            if not any(u.role is role for u in units):
+                issues.append(ValidationIssue(table.name, None, "role", None,
+                                              f"no unit has role '{role.value}'; a plan needs both sides"))
     if issues:
         raise InputError(issues)
     warnings += _far_units(units, table)
@@ -496,7 +520,8 @@ def _settings(data: Mapping, bad) -> tuple[dict, dict]:
     def num(src, key, target, out_key, kind=float, minimum=0, section=None):
         if key in src:
             v = src[key]
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or (kind is int and int(v) != v) or v < minimum:
+            bad_number = isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)
+            if bad_number or (kind is int and int(v) != v) or v < minimum:
                 name = f"{section}.{key}" if section else key
                 bad(name, v, f"expected a {'whole ' if kind is int else ''}number >= {minimum}")
             else:

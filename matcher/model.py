@@ -126,6 +126,10 @@ class Rules:
         for name, tol in self.tolerances.items():
             if name not in OBJECTIVES or not 0 <= tol < 1:
                 raise ValueError(f"tolerance for '{name}' must be in [0, 1), got {tol}.")
+        for name in ("max_distance_km", "max_minutes"):
+            cap = getattr(self, name)
+            if cap is not None and not (cap == cap and 0 <= cap < float("inf")):
+                raise ValueError(f"{name} must be a finite number >= 0, got {cap}.")
         if self.detour_factor < 1:
             raise ValueError(f"detour_factor must be >= 1, got {self.detour_factor}.")
         if self.distance_metric not in ("km", "minutes"):

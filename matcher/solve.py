@@ -75,7 +75,7 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 
@@ -501,15 +501,28 @@ def _mip(ctx: _Ctx, kept: Kept, objective: str | None, budget: float) -> _Mip:
     return _Mip(status, s.Objective().BestBound() if objective else None, x)
 
 
+LP_TRUST_MAX = 10**6  # above this need/supply magnitude GLOP's infeasibility is no proof
+
+
+def _lp_trusted(problem: Problem) -> bool:
+    """Whether an LP infeasibility counts as proof: only with moderate coefficients (GLOP's
+    tolerances make it call feasible models infeasible when needs run to 1e9, e.g. in VND)."""
+    values = [v for u in problem.units for v in (*u.supply.values(), *u.need.values())]
+    return max(values, default=0) <= LP_TRUST_MAX
+
+
 def _lp(ctx: _Ctx, kept: Kept, objective: str | None) -> _Lp:
     """LP relaxation (GLOP) with every kept constraint and holder cut."""
     built = build(ctx.problem, LpBackend(), ctx.cands, kept, fixed=ctx.fixed, index=ctx.index)
     s = built.backend.s
     _objective_terms(built, objective, s)
     obj = s.Objective()
+    s.SetTimeLimit(max(10, int(ctx.wall_left() * 1000)))
     code = s.Solve()
     if code == s.INFEASIBLE:
-        return _Lp(False, None, None)
+        if _lp_trusted(ctx.problem):
+            return _Lp(False, None, None)
+        return _Lp(True, None, None)  # huge coefficients: let SCIP and CP-SAT decide
     if code != s.OPTIMAL:  # numerical trouble: no claim either way
         return _Lp(True, None, None)
     xs = {k: v.solution_value() for k, v in built.x.items()}
@@ -749,9 +762,11 @@ def _stage_balance(ctx: _Ctx, kept: Kept, budget: float):
 def _balance_upper_bound(ctx: _Ctx, kept: Kept, best: Fraction, steps: int = 12) -> float:
     """Smallest ratio level above ``best`` whose LP (with holder cuts) is infeasible."""
     lo, hi = best, Fraction(1)
-    if _lp(ctx, _with(kept, _floors(ctx.problem, hi)), None).feasible:
+    if not _lp_trusted(ctx.problem) or _lp(ctx, _with(kept, _floors(ctx.problem, hi)), None).feasible:
         return 1.0
     for _ in range(steps):
+        if time.perf_counter() >= ctx.deadline:
+            break
         mid = (lo + hi) / 2
         if _lp(ctx, _with(kept, _floors(ctx.problem, mid)), None).feasible:
             lo = mid
@@ -934,11 +949,19 @@ def evaluate(
     Plan pairs outside the rules (beyond the cap, forbidden, over a partner bound) are
     kept as given; :func:`matcher.report.broken_rules` lists them.
     """
+    plan = list(dict.fromkeys(plan))
+    # A unit the plan gives several partners splits its staff, whatever the scenario allows.
+    counts: dict[str, int] = {}
+    for lc, _ in plan:
+        counts[lc] = counts.get(lc, 0) + 1
+    problem = replace(problem, units=tuple(
+        replace(u, max_partners=counts[u.code]) if counts.get(u.code, 0) > 1 else u for u in problem.units
+    ))
     lows = {u.code: i for i, u in enumerate(problem.lowland)}
     rems = {u.code: i for i, u in enumerate(problem.remote)}
     locked = problem.locked
     cands = []
-    for lc, rc in dict.fromkeys(plan):
+    for lc, rc in plan:
         lo, re = problem.lowland[lows[lc]], problem.remote[rems[rc]]
         geo = float(geodesic_km([lo], [re])[0, 0])
         km, minutes, source, load = pair_metrics(problem, lo, re, geo)
