@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import problem, unit
 from typer.testing import CliRunner
 
-from helpers import problem, unit
 from matcher import SolveParams, Status
 from matcher.cli import app
 from matcher.solve import evaluate, solve
