@@ -67,7 +67,7 @@ def test_png_is_not_blank(result_dir, tmp_path, with_boundaries):
 
     extra = ["--boundaries", BOUNDARIES] if with_boundaries else []
     img = np.asarray(Image.open(draw(result_dir, tmp_path / "map.png", *extra)).convert("RGB"))
-    assert img.shape[1] > 2000  # A3 at 150 dpi
+    assert img.shape[1] > 1900  # A3 at 120 dpi
     non_white = (img < 245).any(axis=2).mean()
     assert non_white > (0.25 if with_boundaries else 0.05)
     assert len(np.unique(img.reshape(-1, 3), axis=0)) > 200
