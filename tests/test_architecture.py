@@ -1,0 +1,39 @@
+"""The layering the README promises: only solve.py imports ortools; the core stays light."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parents[1] / "matcher"
+
+
+def imported(path: Path) -> set[str]:
+    """Top-level package names a module imports (anywhere in it)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("path", sorted(PKG.glob("*.py")), ids=lambda p: p.name)
+def test_only_solve_imports_ortools(path):
+    """ortools (and highspy) appear in solve.py alone."""
+    if path.name != "solve.py":
+        assert not imported(path) & {"ortools", "highspy"}
+
+
+@pytest.mark.parametrize("name", ["model.py", "result.py", "solve.py", "errors.py", "i18n.py", "style.py"])
+def test_core_modules_stay_light(name):
+    """The core has no pandas, geopandas, matplotlib or typer."""
+    assert not imported(PKG / name) & {"pandas", "geopandas", "matplotlib", "typer"}
+
+
+def test_model_uses_the_standard_library_only():
+    """model.py: frozen dataclasses and nothing else."""
+    assert imported(PKG / "model.py") <= {"__future__", "enum", "collections", "dataclasses", "functools", "types"}
