@@ -337,6 +337,7 @@ def diagnose(
         from .diagnose import diagnosis_markdown, write_diagnosis
 
         _check_lang(lang)
+        _check_out(out)
         sc = _scenario(
             target, pairs, travel, time_limit, None, None, None, None,
             max_distance_km=max_distance_km, max_minutes=max_minutes, detour_factor=detour_factor,
@@ -360,17 +361,13 @@ ResultDir = Annotated[Path, typer.Argument(help="A folder written by matcher sol
 def _map_inputs(result_dir: Path, boundaries: Path | None, lang: str, out: Path, suffixes: tuple[str, ...]):
     """Read a result folder and boundaries for drawing; check --lang and --out first."""
     from .errors import ValidationIssue
-    from .i18n import LANGS
     from .io import read_boundaries
     from .view import read_result_dir
 
-    issues = []
-    if lang not in LANGS:
-        issues.append(ValidationIssue("--lang", None, None, lang, f"use one of {', '.join(LANGS)}"))
+    _check_lang(lang)
     if out.suffix.lower() not in suffixes:
-        issues.append(ValidationIssue("--out", None, None, str(out), f"use a file ending in {', '.join(suffixes)}"))
-    if issues:
-        raise InputError(issues)
+        raise InputError([ValidationIssue("--out", None, None, str(out),
+                                          f"use a file ending in {', '.join(suffixes)}")])
     view = read_result_dir(result_dir)
     polys = read_boundaries(boundaries) if boundaries else None
     return view, polys
