@@ -37,3 +37,13 @@ def test_core_modules_stay_light(name):
 def test_model_uses_the_standard_library_only():
     """model.py: frozen dataclasses and nothing else."""
     assert imported(PKG / "model.py") <= {"__future__", "enum", "collections", "dataclasses", "functools", "types"}
+
+
+def test_public_api_resolves():
+    """Every name in matcher.__all__ can be imported from matcher itself."""
+    import matcher
+
+    for name in matcher.__all__:
+        assert getattr(matcher, name) is not None, name
+    assert {"load_scenario", "load_problem", "solve", "evaluate", "Problem", "Result", "SolveParams",
+            "read_result", "write_result", "draw_map"} <= set(matcher.__all__)
