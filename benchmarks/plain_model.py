@@ -1,6 +1,6 @@
 """Solver-free index data for the plain peer models (``peer_highs.py``, ``peer_cpsat_plain.py``).
 
-Imports only ``matcher.io`` and ``matcher.distance`` (never ``matcher.solve``, never a
+Imports only ``matcher.io.inputs`` and ``matcher.distance`` (never ``matcher.solve``, never a
 solver), so each peer script stays a single-solver process.
 
 The plain model, written down once here so both peers build exactly the same thing:
@@ -32,7 +32,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from matcher.distance import Candidate, candidates  # noqa: E402
-from matcher.io import load_problem, load_scenario  # noqa: E402
+from matcher.io.inputs import load_problem, load_scenario  # noqa: E402
 from matcher.model import Problem  # noqa: E402
 
 STAGES = ("balance", "shortfall", "distance")

@@ -34,11 +34,11 @@ _EXPORTS = {
     "solve": ".solve",
     "evaluate": ".solve",
     "feasible": ".solve",
-    "kpis": ".report",
-    "remote_frame": ".report",
-    "pairs_frame": ".report",
-    "write_result": ".report",
-    "read_result": ".view",
+    "kpis": ".io",
+    "remote_frame": ".io",
+    "pairs_frame": ".io",
+    "write_result": ".io",
+    "read_result": ".io",
     "draw_map": ".maps",
     "diagnose": ".diagnose",
     "why": ".explain",
@@ -47,7 +47,7 @@ _EXPORTS = {
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
-_ALIASES = {"read_result": "read_result_dir"}
+_ALIASES: dict[str, str] = {}
 
 
 def __getattr__(name: str):

@@ -16,7 +16,7 @@ import typer
 
 from . import __version__
 from .errors import InputError
-from .io import (
+from .io.inputs import (
     Scenario,
     load_problem,
     load_scenario,
@@ -27,7 +27,7 @@ from .io import (
     write_outputs,
 )
 from .model import Problem
-from .report import broken_rules, kpis, output_files
+from .io.result_tables import broken_rules, kpis, output_files
 from .result import Result, Status
 
 app = typer.Typer(
@@ -361,8 +361,8 @@ ResultDir = Annotated[Path, typer.Argument(help="A folder written by matcher sol
 def _map_inputs(result_dir: Path, boundaries: Path | None, lang: str, out: Path, suffixes: tuple[str, ...]):
     """Read a result folder and boundaries for drawing; check --lang and --out first."""
     from .errors import ValidationIssue
-    from .io import read_boundaries
-    from .view import read_result_dir
+    from .io.inputs import read_boundaries
+    from .io.resultdir import read_result_dir
 
     _check_lang(lang)
     if out.suffix.lower() not in suffixes:
@@ -455,8 +455,8 @@ def whatif(
     def body():
         from dataclasses import replace as _replace
 
-        from .io import parse_pair_args
-        from .view import read_result_dir
+        from .io.inputs import parse_pair_args
+        from .io.resultdir import read_result_dir
         from .whatif import problem_for_result, what_if, whatif_json, whatif_markdown
 
         _check_lang(lang)

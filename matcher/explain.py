@@ -14,7 +14,7 @@ first stage that gets worse names the reason:
   baseline on the first stage that differs (the baseline was not proven optimal);
 - ``not_checked``: ``counterfactual=False``.
 
-Every figure is the plan's own (:func:`matcher.report.kpis`), not a stage's bound. The
+Every figure is the plan's own (:func:`matcher.io.result_tables.kpis`), not a stage's bound. The
 re-solves are independent of each other; with ``workers == 1`` each is reproducible.
 """
 
@@ -30,7 +30,7 @@ from .distance import candidates
 from .i18n import LANGS, domain_label, t
 from .model import PairRule, PairStatus, Problem, SolveParams
 from .result import Result, Status
-from .view import ResultView
+from .io.resultdir import ResultView
 from .whatif import compare, fmt_stage, result_from_view, stage_figures, stage_unit
 
 COLUMNS = [

@@ -30,7 +30,7 @@ from .i18n import DASH, STRINGS, domain_label, fmt_date, fmt_km, fmt_number, fmt
 if TYPE_CHECKING:  # pragma: no cover
     from geopandas import GeoDataFrame
 
-    from .view import ResultView
+    from .io.resultdir import ResultView
 
 __all__ = ["write_pack"]
 

@@ -947,7 +947,7 @@ def evaluate(
     """Score a given plan: pairs fixed, the staff split chosen by the same stages.
 
     Plan pairs outside the rules (beyond the cap, forbidden, over a partner bound) are
-    kept as given; :func:`matcher.report.broken_rules` lists them.
+    kept as given; :func:`matcher.io.result_tables.broken_rules` lists them.
     """
     plan = list(dict.fromkeys(plan))
     # A unit the plan gives several partners splits its staff, whatever the scenario allows.

@@ -5,7 +5,7 @@ file named in ``summary.json`` with the settings recorded there), and checks tha
 still the problem the folder was solved from. :func:`what_if` adds the forced pairs as
 locked pair rules and the forbidden ones as forbidden rules, re-solves with the same
 solver parameters, and compares the new plan with the baseline, stage by stage in the
-stages' own units (figures recomputed from the plans with :func:`matcher.report.kpis`);
+stages' own units (figures recomputed from the plans with :func:`matcher.io.result_tables.kpis`);
 or, when no plan keeps every rule, says which rule the change breaks, with numbers.
 
 The scenario's own pair rules stay in force: forcing a pair the scenario forbids, or
@@ -24,11 +24,11 @@ from pathlib import Path
 from .distance import candidates, geodesic_km, pair_metrics
 from .errors import InputError, ValidationIssue
 from .i18n import LANGS, fmt_number, t
-from .io import load_problem, load_scenario, with_overrides
+from .io.inputs import load_problem, load_scenario, with_overrides
 from .model import PairRule, PairStatus, Problem, Role, SolveParams
-from .report import kpis
+from .io.result_tables import kpis
 from .result import Pair, Result, StageResult, Status
-from .view import ResultView, read_result_dir
+from .io.resultdir import ResultView, read_result_dir
 
 PairKey = tuple[str, str]
 
@@ -465,7 +465,7 @@ def what_if(
     """Re-solve with ``force`` pairs locked and ``forbid`` pairs forbidden; compare with ``base``.
 
     ``base`` is the plan being questioned (a :class:`Result` of ``problem``, or a result
-    folder read with :func:`matcher.view.read_result_dir`). ``params`` should be the ones
+    folder read with :func:`matcher.io.resultdir.read_result_dir`). ``params`` should be the ones
     the baseline was solved with (``workers=1`` and the same seed make the re-solve
     reproducible). ``release`` lifts the scenario's own rule (locked or forbidden) on
     those pairs first, e.g. to explore dropping an existing twinning. When the baseline

@@ -25,7 +25,7 @@ from matcher.diagnose import (
     with_values,
     write_diagnosis,
 )
-from matcher.io import load_problem, load_scenario
+from matcher.io.inputs import load_problem, load_scenario
 from matcher.model import SolveParams, Travel
 from matcher.result import Status
 from matcher.solve import feasible

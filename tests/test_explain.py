@@ -13,7 +13,7 @@ from matcher import SolveParams, Status
 from matcher.cli import app
 from matcher.explain import COLUMNS, distance_ranks, why
 from matcher.solve import solve
-from matcher.view import read_result_dir
+from matcher.io.resultdir import read_result_dir
 from matcher.whatif import problem_for_result, what_if
 
 P1 = SolveParams(time_limit_s=10, workers=1, seed=0)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from matcher.errors import InputError
-from matcher.io import (
+from matcher.io.inputs import (
     load_problem,
     read_pairs,
     read_scenario,

@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 from matcher import SolveParams, Status
 from matcher.cli import app
 from matcher.errors import InputError
-from matcher.io import load_problem, load_scenario
-from matcher.report import kpis
+from matcher.io.inputs import load_problem, load_scenario
+from matcher.io.result_tables import kpis
 from matcher.solve import solve
-from matcher.view import read_result_dir
+from matcher.io.resultdir import read_result_dir
 from matcher.whatif import problem_for_result, stage_figures, what_if, whatif_markdown
 
 P1 = SolveParams(time_limit_s=10, workers=1, seed=0)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError, ValidationIssue
+from ..errors import InputError, ValidationIssue
 
 MISSING = "missing (re-run matcher solve to write it)"
 REQUIRED = {

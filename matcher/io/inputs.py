@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .distance import geodesic_km
-from .errors import InputError, ValidationIssue
-from .model import OBJECTIVES, PairRule, PairStatus, Problem, Role, Rules, SolveParams, Travel, Unit
+from ..distance import geodesic_km
+from ..errors import InputError, ValidationIssue
+from ..model import OBJECTIVES, PairRule, PairStatus, Problem, Role, Rules, SolveParams, Travel, Unit
 
 TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".geojson", ".json", ".gpkg", ".shp"}
 GEO_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp"}
@@ -447,7 +447,7 @@ class Scenario:
 
 def default_scenario_path() -> Path:
     """The embedded Da Nang 2025 scenario (packaged copy first, then the source tree)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the matcher package
     for base in (here / "_data", here.parent / "data"):
         path = base / "danang_2025" / "scenario.toml"
         if path.exists():

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import __version__
-from .distance import candidates
-from .i18n import t
-from .model import Problem, Role
-from .result import Pair, Result
+from .. import __version__
+from ..distance import candidates
+from ..i18n import t
+from ..model import Problem, Role
+from ..result import Pair, Result
 
 
 @dataclass(frozen=True)
@@ -291,7 +291,7 @@ def write_result(out_dir, problem: Problem, result: Result, scenario_path: str |
                  warnings: list | None = None, inputs: Mapping[str, str | None] | None = None,
                  protect: list | None = None, **extra) -> list:
     """Write a result folder (every table, summary.json, plan.xlsx) to ``out_dir`` at once."""
-    from .io import write_outputs
+    from .inputs import write_outputs
 
     files = output_files(problem, result, scenario_path, list(warnings or []), inputs=inputs, **extra)
     return write_outputs(out_dir, files, list(protect or []))
