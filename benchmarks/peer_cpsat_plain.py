@@ -1,4 +1,4 @@
-"""Peer: the plain lexicographic model in CP-SAT, written independently of matcher.solve.
+"""Peer: the plain lexicographic model in CP-SAT, written independently of matcher.engine.stages.
 
 ``python benchmarks/peer_cpsat_plain.py [--time-limit 60] [--workers 2] [--seed 0]``
 
@@ -8,7 +8,7 @@ in ``[0, 10000]`` (``10000 * sum y_r >= N_r * T``) and distance in integer metre
 workers, no solution hints carried between stages (a plain baseline). Prints one JSON
 line, the same shape as ``peer_highs.py``.
 
-Never imports highspy or matcher.solve.
+Never imports highspy or matcher.engine.stages.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def main(argv=None) -> int:
 
     emit(f"OR-Tools CP-SAT {version('ortools')}", stages, final, build_seconds, solve_seconds, {
         "n_x": len(x), "n_y": len(y), "workers": args.workers, "seed": args.seed,
-        "imports_ok": "highspy" not in sys.modules and "matcher.solve" not in sys.modules,
+        "imports_ok": "highspy" not in sys.modules and "matcher.engine.stages" not in sys.modules,
     })
     return 0
 

@@ -7,7 +7,7 @@ Builds the model of ``plain_model.py`` with continuous ``y``, solves the three s
 status, value, bound, seconds), ``final`` (min_coverage, total_shortfall, total_distance_km
 of the last plan), ``solver``, ``build_seconds``, ``solve_seconds``.
 
-Never imports ortools or matcher.solve.
+Never imports ortools or matcher.engine.stages.
 
 Optimality: HiGHS's default ``mip_rel_gap`` is 1e-4, looser than CP-SAT's exact proof on
 integer objectives; here ``mip_rel_gap = mip_abs_gap = 1e-6`` so that "optimal" means the
@@ -153,7 +153,7 @@ def main(argv=None) -> int:
     emit(f"HiGHS {h.version()}", stages, final, build_seconds, solve_seconds, {
         "n_x": nx, "n_y": ny, "n_rows": len(rows_lo), "threads": args.threads,
         "y_integral_equivalent": p.y_integral_equivalent,
-        "imports_ok": "ortools" not in sys.modules and "matcher.solve" not in sys.modules,
+        "imports_ok": "ortools" not in sys.modules and "matcher.engine.stages" not in sys.modules,
     })
     return 0
 

@@ -1,6 +1,6 @@
 """Solver-free index data for the plain peer models (``peer_highs.py``, ``peer_cpsat_plain.py``).
 
-Imports only ``matcher.io.inputs`` and ``matcher.distance`` (never ``matcher.solve``, never a
+Imports only ``matcher.io.inputs`` and ``matcher.distance`` (never ``matcher.engine.stages``, never a
 solver), so each peer script stays a single-solver process.
 
 The plain model, written down once here so both peers build exactly the same thing:

@@ -134,7 +134,7 @@ def _parse(case: Case, proc: subprocess.CompletedProcess, out_dir: Path) -> dict
     out = {k: d.get(k) for k in ("status", "stages", "final", "solve_seconds", "build_seconds",
                                   "solver", "imports_ok", "y_integral_equivalent")}
     if d.get("imports_ok") is False:
-        out["error"] = "peer imported a forbidden module (ortools/highspy/matcher.solve)"
+        out["error"] = "peer imported a forbidden module (ortools/highspy/matcher.engine.stages)"
     return out
 
 

@@ -200,7 +200,7 @@ def solve(
     """Solve a scenario and write pairs.csv, remote_summary.csv, lowland_summary.csv,
     units.csv (each with a .csvt for QGIS), summary.json and plan.xlsx to --out. When the
     rules cannot all hold (exit 3), write diagnosis.json and diagnosis.md there instead."""
-    from .solve import solve as run_solve
+    from .engine.stages import solve as run_solve
 
     def body():
         _check_lang(lang)
@@ -284,7 +284,7 @@ def evaluate(
     time_limit: TimeOpt = None, workers: WorkersOpt = None, seed: SeedOpt = None,
 ) -> None:
     """Score a hand-made plan with the same outputs, plus the rules it breaks (exit 0)."""
-    from .solve import evaluate as run_evaluate
+    from .engine.stages import evaluate as run_evaluate
 
     def body():
         _check_out(out)

@@ -11,7 +11,7 @@
 2. **A minimal infeasible subset** of the relaxable rules (:class:`Rule`): the problem with
    *only* those rules enforced (every other relaxable rule relaxed by :func:`relax`) has no
    plan, and relaxing any one of them gives a plan. Found by QuickXplain (Junker 2004) over
-   :func:`matcher.solve.feasible`, starting from the rules the pre-checks name when they
+   :func:`matcher.engine.stages.feasible`, starting from the rules the pre-checks name when they
    already conflict, otherwise from every relaxable rule. Answers are memoised and
    monotonicity is used (relaxing rules never removes plans), so the number of solver
    calls stays small; it is recorded in the :class:`Diagnosis`.
@@ -25,7 +25,7 @@ Rules that cannot be relaxed stay enforced throughout: a unit takes >= 0 partner
 needs travel minutes when the scenario measures minutes, staff and need figures.
 
 This module never imports ortools: the solver is reached only through
-:func:`matcher.solve.feasible`.
+:func:`matcher.engine.stages.feasible`.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from .distance import candidates, geodesic_km, pair_metrics
 from .i18n import DEFAULT_LANG, LANGS, fmt_number, t
 from .model import Problem, Role, SolveParams, Unit
 from .result import Status
-from .solve import feasible
+from .engine.stages import feasible
 
 RULE_KINDS = (
     "distance_cap",  # global, value km

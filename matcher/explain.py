@@ -130,7 +130,7 @@ def why(
     ``df.attrs['counterfactual_seconds']`` holds the total time spent re-solving and
     ``df.attrs['seconds_per_pair']`` each re-solve's.
     """
-    from .solve import solve  # only the counterfactual needs the solver (imports ortools)
+    from .engine.stages import solve  # only the counterfactual needs the solver (imports ortools)
 
     if isinstance(result, ResultView):
         result = result_from_view(problem, result)

@@ -59,7 +59,7 @@ class Pair:
 
 @dataclass(frozen=True)
 class Result:
-    """The outcome of :func:`matcher.solve.solve` or :func:`matcher.solve.evaluate`.
+    """The outcome of :func:`matcher.engine.stages.solve` or :func:`matcher.engine.stages.evaluate`.
 
     ``status`` is the weakest stage status: ``optimal`` only when every stage was proven.
     A ``feasible`` result is a plan with a gap, not an error.

@@ -28,7 +28,7 @@ from matcher.diagnose import (
 from matcher.io.inputs import load_problem, load_scenario
 from matcher.model import SolveParams, Travel
 from matcher.result import Status
-from matcher.solve import feasible
+from matcher.engine.stages import feasible
 
 DATA = Path(__file__).resolve().parent / "data"
 INFEASIBLE = DATA / "infeasible"
@@ -279,7 +279,7 @@ def test_write_diagnosis(tmp_path, monkeypatch):
 
 
 def test_diagnose_does_not_import_ortools():
-    """Architecture: only matcher/solve.py imports ortools."""
+    """Architecture: only matcher.engine imports ortools."""
     tree = ast.parse(Path(dg.__file__).read_text(encoding="utf-8"))
     names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]

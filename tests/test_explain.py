@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from matcher import SolveParams, Status
 from matcher.cli import app
 from matcher.explain import COLUMNS, distance_ranks, why
-from matcher.solve import solve
+from matcher.engine.stages import solve
 from matcher.io.resultdir import read_result_dir
 from matcher.whatif import problem_for_result, what_if
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from matcher import SolveParams, Status
 from matcher.cli import app
-from matcher.solve import evaluate, solve
+from matcher.engine.stages import evaluate, solve
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny"
 P1 = SolveParams(time_limit_s=20, workers=1, seed=0)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from matcher import SolveParams, Status
 from matcher.distance import candidates
-from matcher.solve import CpBackend, build, holder_sets, min_ratio, solve
+from matcher.engine.stages import CpBackend, build, holder_sets, min_ratio, solve
 
 P1 = SolveParams(time_limit_s=20, workers=1, seed=0)
 
@@ -304,7 +304,7 @@ def test_feasible_answers_without_optimising():
     from dataclasses import replace
 
     from matcher.io.inputs import load_problem, load_scenario
-    from matcher.solve import feasible
+    from matcher.engine.stages import feasible
 
     p, _ = load_problem(load_scenario(None))
     assert feasible(p, P1) is Status.OPTIMAL

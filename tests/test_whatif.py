@@ -16,7 +16,7 @@ from matcher.cli import app
 from matcher.errors import InputError
 from matcher.io.inputs import load_problem, load_scenario
 from matcher.io.result_tables import kpis
-from matcher.solve import solve
+from matcher.engine.stages import solve
 from matcher.io.resultdir import read_result_dir
 from matcher.whatif import problem_for_result, stage_figures, what_if, whatif_markdown
 

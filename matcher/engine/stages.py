@@ -82,9 +82,9 @@ from functools import cached_property
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from .distance import Candidate, candidates, geodesic_km, pair_metrics
-from .model import Problem, SolveParams
-from .result import Pair, Result, StageResult, Status
+from ..distance import Candidate, candidates, geodesic_km, pair_metrics
+from ..model import Problem, SolveParams
+from ..result import Pair, Result, StageResult, Status
 
 SOLVER_NAME = "OR-Tools: GLOP LP, SCIP MIP, CP-SAT"
 MIP_SHARE = 0.8  # of a stage's remaining budget given to SCIP before CP-SAT takes over
