@@ -40,9 +40,9 @@ _EXPORTS = {
     "write_result": ".io",
     "read_result": ".io",
     "draw_map": ".maps",
-    "diagnose": ".diagnose",
-    "why": ".explain",
-    "what_if": ".whatif",
+    "diagnose": ".analysis.diagnose",
+    "why": ".analysis.explain",
+    "what_if": ".analysis.whatif",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

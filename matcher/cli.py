@@ -222,7 +222,7 @@ def solve(
         if result.status.has_solution:
             reasons = None
             if why:
-                from .explain import why as explain
+                from .analysis.explain import why as explain
 
                 if progress:
                     progress("explaining every pair (one re-solve per new pair) ...")
@@ -233,8 +233,8 @@ def solve(
             _drop_stale(out, DIAGNOSIS_FILES)
         _print_result(problem, result, written)
         if result.status is Status.INFEASIBLE:
-            from .diagnose import diagnose as run_diagnose
-            from .diagnose import diagnosis_markdown, write_diagnosis
+            from .analysis.diagnose import diagnose as run_diagnose
+            from .analysis.diagnose import diagnosis_markdown, write_diagnosis
 
             _err("infeasible: the rules cannot all hold; diagnosing ...")
             d = run_diagnose(problem, sc.params, lang)
@@ -333,8 +333,8 @@ def diagnose(
     fixes verified by a re-solve (exit 0; the report is also written with --out)."""
 
     def body():
-        from .diagnose import diagnose as run_diagnose
-        from .diagnose import diagnosis_markdown, write_diagnosis
+        from .analysis.diagnose import diagnose as run_diagnose
+        from .analysis.diagnose import diagnosis_markdown, write_diagnosis
 
         _check_lang(lang)
         _check_out(out)
@@ -457,7 +457,7 @@ def whatif(
 
         from .io.inputs import parse_pair_args
         from .io.resultdir import read_result_dir
-        from .whatif import problem_for_result, what_if, whatif_json, whatif_markdown
+        from .analysis.whatif import problem_for_result, what_if, whatif_json, whatif_markdown
 
         _check_lang(lang)
         changes = {name: parse_pair_args(f"--{name}", items or []) for name, items in

@@ -1,4 +1,4 @@
-"""matcher.diagnose: why a scenario has no plan, the minimal conflicting rules, verified fixes."""
+"""matcher.analysis.diagnose: why a scenario has no plan, the minimal conflicting rules, verified fixes."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from helpers import problem, unit
 
-import matcher.diagnose as dg
-from matcher.diagnose import (
+import matcher.analysis.diagnose as dg
+from matcher.analysis.diagnose import (
     Rule,
     deletion_filter,
     diagnose,

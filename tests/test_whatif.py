@@ -18,7 +18,7 @@ from matcher.io.inputs import load_problem, load_scenario
 from matcher.io.result_tables import kpis
 from matcher.engine.stages import solve
 from matcher.io.resultdir import read_result_dir
-from matcher.whatif import problem_for_result, stage_figures, what_if, whatif_markdown
+from matcher.analysis.whatif import problem_for_result, stage_figures, what_if, whatif_markdown
 
 P1 = SolveParams(time_limit_s=10, workers=1, seed=0)
 

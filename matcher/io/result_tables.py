@@ -267,7 +267,7 @@ def output_files(problem: Problem, result: Result, scenario_path: str | None, wa
                  inputs: Mapping[str, str | None] | None = None) -> dict:
     """Every result file by name: CSV tables, summary.json and plan.xlsx (all in one workbook).
 
-    ``why`` (from :func:`matcher.explain.why`) adds its columns to pairs.csv."""
+    ``why`` (from :func:`matcher.analysis.explain.why`) adds its columns to pairs.csv."""
     pairs = pairs_frame(problem, result)
     if why is not None:
         extra = why.drop(columns=[c for c in why.columns if c in pairs.columns and c not in ("lowland_code",

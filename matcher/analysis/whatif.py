@@ -21,14 +21,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from .distance import candidates, geodesic_km, pair_metrics
-from .errors import InputError, ValidationIssue
-from .i18n import LANGS, fmt_number, t
-from .io.inputs import load_problem, load_scenario, with_overrides
-from .model import PairRule, PairStatus, Problem, Role, SolveParams
-from .io.result_tables import kpis
-from .result import Pair, Result, StageResult, Status
-from .io.resultdir import ResultView, read_result_dir
+from ..distance import candidates, geodesic_km, pair_metrics
+from ..errors import InputError, ValidationIssue
+from ..i18n import LANGS, fmt_number, t
+from ..io.inputs import load_problem, load_scenario, with_overrides
+from ..model import PairRule, PairStatus, Problem, Role, SolveParams
+from ..io.result_tables import kpis
+from ..result import Pair, Result, StageResult, Status
+from ..io.resultdir import ResultView, read_result_dir
 
 PairKey = tuple[str, str]
 
@@ -476,7 +476,7 @@ def what_if(
     Raises :class:`InputError` for unknown codes, a code of the wrong side, or a pair both
     forced and forbidden.
     """
-    from .engine.stages import solve  # the solver (ortools) only when re-solving
+    from ..engine.stages import solve  # the solver (ortools) only when re-solving
 
     issues: list[ValidationIssue] = []
     force = _clean_pairs(problem, force, "force", issues)

@@ -26,11 +26,11 @@ from dataclasses import replace
 
 import pandas as pd
 
-from .distance import candidates
-from .i18n import LANGS, domain_label, t
-from .model import PairRule, PairStatus, Problem, SolveParams
-from .result import Result, Status
-from .io.resultdir import ResultView
+from ..distance import candidates
+from ..i18n import LANGS, domain_label, t
+from ..model import PairRule, PairStatus, Problem, SolveParams
+from ..result import Result, Status
+from ..io.resultdir import ResultView
 from .whatif import compare, fmt_stage, result_from_view, stage_figures, stage_unit
 
 COLUMNS = [
@@ -130,7 +130,7 @@ def why(
     ``df.attrs['counterfactual_seconds']`` holds the total time spent re-solving and
     ``df.attrs['seconds_per_pair']`` each re-solve's.
     """
-    from .engine.stages import solve  # only the counterfactual needs the solver (imports ortools)
+    from ..engine.stages import solve  # only the counterfactual needs the solver (imports ortools)
 
     if isinstance(result, ResultView):
         result = result_from_view(problem, result)
