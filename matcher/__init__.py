@@ -39,7 +39,7 @@ _EXPORTS = {
     "pairs_frame": ".io",
     "write_result": ".io",
     "read_result": ".io",
-    "draw_map": ".maps",
+    "draw_map": ".render.maps",
     "diagnose": ".analysis.diagnose",
     "why": ".analysis.explain",
     "what_if": ".analysis.whatif",

@@ -402,11 +402,11 @@ def map_(
     def body():
         view, polys = _map_inputs(result_dir, boundaries, lang, out, (".png", ".pdf", ".svg", ".html"))
         if out.suffix.lower() == ".html":
-            from .webmap import render_html
+            from .render.web import render_html
 
             _publish(out, lambda p: p.write_text(render_html(view, polys, lang), encoding="utf-8"))
         else:
-            from .maps import save_map
+            from .render.maps import save_map
 
             name = boundaries.name if boundaries else None
             _publish(out, lambda p: save_map(view, polys, lang, p, name))
@@ -425,7 +425,7 @@ def report(
     """Build the committee review pack (PDF): cover, map, pairs, coverage, assumptions."""
 
     def body():
-        from .pack import write_pack
+        from .render.pack import write_pack
 
         view, polys = _map_inputs(result_dir, boundaries, lang, out, (".pdf",))
         _publish(out, lambda p: write_pack(view, polys, lang, p))

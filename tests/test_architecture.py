@@ -28,7 +28,7 @@ def test_only_the_engine_imports_ortools(path):
         assert not imported(path) & {"ortools", "highspy"}
 
 
-@pytest.mark.parametrize("name", ["model.py", "result.py", "engine/stages.py", "errors.py", "i18n.py", "style.py"])
+@pytest.mark.parametrize("name", ["model.py", "result.py", "engine/stages.py", "errors.py", "i18n.py", "render/style.py"])
 def test_core_modules_stay_light(name):
     """The core has no pandas, geopandas, matplotlib or typer."""
     assert not imported(PKG / name) & {"pandas", "geopandas", "matplotlib", "typer"}

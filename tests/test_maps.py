@@ -108,9 +108,9 @@ def test_boundaries_without_crs_exit_2(result_dir, tmp_path):
 
 
 def test_static_and_web_maps_share_colours():
-    """The HTML map's coverage classes and pair colours are those of matcher.style."""
-    from matcher import webmap
-    from matcher.style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR
+    """The HTML map's coverage classes and pair colours are those of matcher.render.style."""
+    from matcher.render import web as webmap
+    from matcher.render.style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR
 
     script = webmap._SCRIPT
     positions = [script.index(f"'{colour}'") for _, colour in COVERAGE_CLASSES]

@@ -74,7 +74,7 @@ def pages_en(pack_en) -> list[str]:
 
 
 def expected(x: float, lang: str, decimals: int) -> str:
-    """A number as the pack must print it: vi 4.884,8 / en 4,884.8 (written independently of matcher.pack)."""
+    """A number as the pack must print it: vi 4.884,8 / en 4,884.8 (written independently of matcher.render.pack)."""
     s = f"{x:,.{decimals}f}"
     return s.replace(",", "\0").replace(".", ",").replace("\0", ".") if lang == "vi" else s
 
@@ -131,7 +131,7 @@ def test_english_pack_is_in_english(pages_en):
 
 
 def test_page_sizes_and_map_page(pack_vi, pages_vi):
-    """Text pages are A4 portrait; page 2 is the map (A3 landscape) drawn by matcher.maps, which
+    """Text pages are A4 portrait; page 2 is the map (A3 landscape) drawn by matcher.render.maps, which
     alone shows the legend entry for existing twinnings."""
     sizes = [size(p) for p in pack_vi.pages]
     assert sizes[1] == pytest.approx(A3_LANDSCAPE, abs=1)
@@ -243,7 +243,7 @@ def test_unknown_language_exits_2(result_dir, tmp_path):
 
 
 def test_vietnamese_sort_order():
-    from matcher.pack import vi_sort_key
+    from matcher.render.pack import vi_sort_key
 
     names = ["Đông Giang", "Ân Hòa", "Avương", "Dục Mỹ", "Đắc Pring", "Bến Hiên", "An Hải", "Ă Tiên", "A Nông"]
     assert sorted(names, key=vi_sort_key) == [
@@ -259,7 +259,7 @@ def test_pack_strings_have_both_languages_and_glyphs():
     from matplotlib import ft2font
     from matplotlib.font_manager import FontProperties, findfont
 
-    source = (Path(__file__).resolve().parents[1] / "matcher" / "pack.py").read_text(encoding="utf-8")
+    source = (Path(__file__).resolve().parents[1] / "matcher" / "render" / "pack.py").read_text(encoding="utf-8")
     used = set(re.findall(r'\bt\(\s*"(\w+)"', source))
     keys = used | {k for k in STRINGS if k.startswith(("pack_", "stage_", "status_", "domain_"))}
     assert "title" in keys and "pack_page" in keys

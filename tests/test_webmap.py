@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from matcher.cli import app
 from matcher.i18n import t
 from matcher.io.resultdir import read_result_dir
-from matcher.webmap import SIMPLIFY_TOLERANCE_M, json_for_script, render_html
+from matcher.render.web import SIMPLIFY_TOLERANCE_M, json_for_script, render_html
 
 REPO = Path(__file__).resolve().parents[1]
 BOUNDARIES = REPO.parent / "shared" / "data" / "danang_2025" / "boundaries.geojson"

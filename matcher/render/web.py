@@ -45,9 +45,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import __version__
-from .i18n import LANGS, STRINGS, domain_label, t
-from .io.resultdir import ResultView
+from .. import __version__
+from ..i18n import LANGS, STRINGS, domain_label, t
+from ..io.resultdir import ResultView
 
 if TYPE_CHECKING:  # pragma: no cover
     from geopandas import GeoDataFrame

@@ -4,7 +4,7 @@ remote commune, the existing twinnings kept, and the assumptions, sources and so
 ``write_pack(view, boundaries, lang, out)`` draws every page with matplotlib (no GUI backend,
 no pyplot) and embeds DejaVu Sans as TrueType (``pdf.fonttype = 42``), so the text is real text:
 searchable, copyable, with every Vietnamese diacritic. Text pages are A4 portrait; the map page
-is whatever size ``matcher.maps.draw_map`` returns (A3 landscape). Every visible string comes
+is whatever size ``matcher.render.maps.draw_map`` returns (A3 landscape). Every visible string comes
 from ``matcher.i18n``; numbers follow the language (vi: ``4.884,8``; en: ``4,884.8``).
 
 Layout is computed before drawing: tables are measured with the same font, wrapped inside
@@ -24,13 +24,13 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from . import __version__
-from .i18n import DASH, STRINGS, domain_label, fmt_date, fmt_km, fmt_number, fmt_percent, t
+from .. import __version__
+from ..i18n import DASH, STRINGS, domain_label, fmt_date, fmt_km, fmt_number, fmt_percent, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from geopandas import GeoDataFrame
 
-    from .io.resultdir import ResultView
+    from ..io.resultdir import ResultView
 
 __all__ = ["write_pack"]
 
@@ -659,7 +659,7 @@ def _footer(page: _Page, n: int, total: int, view: ResultView, lang: str) -> Non
 def write_pack(view: ResultView, boundaries: GeoDataFrame | None, lang: str, out: Path) -> None:
     """Write the committee review pack for ``view`` to the PDF ``out``, all text in ``lang``.
 
-    Pages: cover (key figures, contents), map (``matcher.maps.draw_map``), the pairs sorted by
+    Pages: cover (key figures, contents), map (``matcher.render.maps.draw_map``), the pairs sorted by
     remote commune, coverage per remote commune, the existing twinnings kept, and the
     assumptions, sources, pairing rules, warnings and solver stages."""
     from matplotlib.backends.backend_pdf import PdfPages

@@ -1,0 +1,1 @@
+"""Drawing results: static maps, the offline web map, the review pack. Reads results; never solves."""
