@@ -14,9 +14,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__
-from .errors import InputError
-from .io.inputs import (
+from .. import __version__
+from ..errors import InputError
+from ..io.inputs import (
     Scenario,
     load_problem,
     load_scenario,
@@ -26,9 +26,9 @@ from .io.inputs import (
     with_overrides,
     write_outputs,
 )
-from .model import Problem
-from .io.result_tables import broken_rules, kpis, output_files
-from .result import Result, Status
+from ..model import Problem
+from ..io.result_tables import broken_rules, kpis, output_files
+from ..result import Result, Status
 
 app = typer.Typer(
     add_completion=False,
@@ -123,7 +123,7 @@ def _scenario(target, pairs=None, travel=None, time_limit=None, workers=None, se
 
 def _check_out(out: Path | None) -> None:
     """--out must be a folder (or not exist yet), checked before any work is done."""
-    from .errors import ValidationIssue
+    from ..errors import ValidationIssue
 
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         raise InputError([ValidationIssue("--out", None, None, str(out), "is a file; give a folder")])
@@ -150,8 +150,8 @@ def _tables(sc: Scenario) -> dict[str, str | None]:
 
 
 def _check_lang(lang: str) -> None:
-    from .errors import ValidationIssue
-    from .i18n import LANGS
+    from ..errors import ValidationIssue
+    from ..i18n import LANGS
 
     if lang not in LANGS:
         raise InputError([ValidationIssue("--lang", None, None, lang, f"use one of {', '.join(LANGS)}")])
@@ -200,7 +200,7 @@ def solve(
     """Solve a scenario and write pairs.csv, remote_summary.csv, lowland_summary.csv,
     units.csv (each with a .csvt for QGIS), summary.json and plan.xlsx to --out. When the
     rules cannot all hold (exit 3), write diagnosis.json and diagnosis.md there instead."""
-    from .engine.stages import solve as run_solve
+    from ..engine.stages import solve as run_solve
 
     def body():
         _check_lang(lang)
@@ -222,7 +222,7 @@ def solve(
         if result.status.has_solution:
             reasons = None
             if why:
-                from .analysis.explain import why as explain
+                from ..analysis.explain import why as explain
 
                 if progress:
                     progress("explaining every pair (one re-solve per new pair) ...")
@@ -233,8 +233,8 @@ def solve(
             _drop_stale(out, DIAGNOSIS_FILES)
         _print_result(problem, result, written)
         if result.status is Status.INFEASIBLE:
-            from .analysis.diagnose import diagnose as run_diagnose
-            from .analysis.diagnose import diagnosis_markdown, write_diagnosis
+            from ..analysis.diagnose import diagnose as run_diagnose
+            from ..analysis.diagnose import diagnosis_markdown, write_diagnosis
 
             _err("infeasible: the rules cannot all hold; diagnosing ...")
             d = run_diagnose(problem, sc.params, lang)
@@ -258,7 +258,7 @@ def validate(
     def body():
         sc = with_overrides(load_scenario(target), pairs=pairs, travel=travel)
         problem, _ = _load(sc)
-        from .distance import candidates
+        from ..distance import candidates
 
         n = len(candidates(problem))
         typer.echo(f"ok: {len(problem.lowland)} lowland, {len(problem.remote)} remote, "
@@ -284,7 +284,7 @@ def evaluate(
     time_limit: TimeOpt = None, workers: WorkersOpt = None, seed: SeedOpt = None,
 ) -> None:
     """Score a hand-made plan with the same outputs, plus the rules it breaks (exit 0)."""
-    from .engine.stages import evaluate as run_evaluate
+    from ..engine.stages import evaluate as run_evaluate
 
     def body():
         _check_out(out)
@@ -333,8 +333,8 @@ def diagnose(
     fixes verified by a re-solve (exit 0; the report is also written with --out)."""
 
     def body():
-        from .analysis.diagnose import diagnose as run_diagnose
-        from .analysis.diagnose import diagnosis_markdown, write_diagnosis
+        from ..analysis.diagnose import diagnose as run_diagnose
+        from ..analysis.diagnose import diagnosis_markdown, write_diagnosis
 
         _check_lang(lang)
         _check_out(out)
@@ -360,9 +360,9 @@ ResultDir = Annotated[Path, typer.Argument(help="A folder written by matcher sol
 
 def _map_inputs(result_dir: Path, boundaries: Path | None, lang: str, out: Path, suffixes: tuple[str, ...]):
     """Read a result folder and boundaries for drawing; check --lang and --out first."""
-    from .errors import ValidationIssue
-    from .io.inputs import read_boundaries
-    from .io.resultdir import read_result_dir
+    from ..errors import ValidationIssue
+    from ..io.inputs import read_boundaries
+    from ..io.resultdir import read_result_dir
 
     _check_lang(lang)
     if out.suffix.lower() not in suffixes:
@@ -402,11 +402,11 @@ def map_(
     def body():
         view, polys = _map_inputs(result_dir, boundaries, lang, out, (".png", ".pdf", ".svg", ".html"))
         if out.suffix.lower() == ".html":
-            from .render.web import render_html
+            from ..render.web import render_html
 
             _publish(out, lambda p: p.write_text(render_html(view, polys, lang), encoding="utf-8"))
         else:
-            from .render.maps import save_map
+            from ..render.maps import save_map
 
             name = boundaries.name if boundaries else None
             _publish(out, lambda p: save_map(view, polys, lang, p, name))
@@ -425,7 +425,7 @@ def report(
     """Build the committee review pack (PDF): cover, map, pairs, coverage, assumptions."""
 
     def body():
-        from .render.pack import write_pack
+        from ..render.pack import write_pack
 
         view, polys = _map_inputs(result_dir, boundaries, lang, out, (".pdf",))
         _publish(out, lambda p: write_pack(view, polys, lang, p))
@@ -455,9 +455,9 @@ def whatif(
     def body():
         from dataclasses import replace as _replace
 
-        from .io.inputs import parse_pair_args
-        from .io.resultdir import read_result_dir
-        from .analysis.whatif import problem_for_result, what_if, whatif_json, whatif_markdown
+        from ..io.inputs import parse_pair_args
+        from ..io.resultdir import read_result_dir
+        from ..analysis.whatif import problem_for_result, what_if, whatif_json, whatif_markdown
 
         _check_lang(lang)
         changes = {name: parse_pair_args(f"--{name}", items or []) for name, items in
@@ -468,7 +468,7 @@ def whatif(
             try:
                 params = _replace(params, time_limit_s=time_limit)
             except ValueError as e:
-                from .errors import ValidationIssue
+                from ..errors import ValidationIssue
 
                 raise InputError([ValidationIssue("--time-limit", None, None, time_limit, str(e))]) from None
         base = read_result_dir(result_dir)
