@@ -30,7 +30,7 @@ from matcher.model import SolveParams, Travel
 from matcher.result import Status
 from matcher.engine.stages import feasible
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 INFEASIBLE = DATA / "infeasible"
 CASES = tomllib.loads((INFEASIBLE / "expected.toml").read_text(encoding="utf-8"))["case"]
 PARAMS = SolveParams(time_limit_s=5)

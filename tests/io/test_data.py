@@ -10,7 +10,7 @@ import pytest
 
 from matcher.io.inputs import default_scenario_path, load_problem, load_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data" / "danang_2025"
 
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from matcher import __version__
 from matcher.cli import app
 
-TINY = Path(__file__).resolve().parent / "data" / "tiny"
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
 FAST = ["--time-limit", "5", "--workers", "1"]
 OUTPUT_FILES = {"pairs.csv", "remote_summary.csv", "lowland_summary.csv", "units.csv", "summary.json", "plan.xlsx",
                 "pairs.csvt", "remote_summary.csvt", "lowland_summary.csvt", "units.csvt"}

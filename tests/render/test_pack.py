@@ -19,7 +19,7 @@ from matcher.i18n import LANGS, STRINGS, t
 
 pypdf = pytest.importorskip("pypdf")
 
-BOUNDARIES = Path(__file__).resolve().parents[2] / "shared" / "data" / "danang_2025" / "boundaries.geojson"
+BOUNDARIES = Path(__file__).resolve().parents[3] / "shared" / "data" / "danang_2025" / "boundaries.geojson"
 A4, A3_LANDSCAPE = (595.28, 841.89), (1190.55, 841.89)
 
 
@@ -259,13 +259,13 @@ def test_pack_strings_have_both_languages_and_glyphs():
     from matplotlib import ft2font
     from matplotlib.font_manager import FontProperties, findfont
 
-    source = (Path(__file__).resolve().parents[1] / "matcher" / "render" / "pack.py").read_text(encoding="utf-8")
+    source = (Path(__file__).resolve().parents[2] / "matcher" / "render" / "pack.py").read_text(encoding="utf-8")
     used = set(re.findall(r'\bt\(\s*"(\w+)"', source))
     keys = used | {k for k in STRINGS if k.startswith(("pack_", "stage_", "status_", "domain_"))}
     assert "title" in keys and "pack_page" in keys
     for k in keys:
         assert set(STRINGS[k]) == set(LANGS), k
-    units = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "danang_2025" / "units.csv", dtype=str)
+    units = pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "danang_2025" / "units.csv", dtype=str)
     chars = set("".join(v for k in keys for v in STRINGS[k].values())) | set("".join(units.name))
     for weight in ("normal", "bold"):
         font = ft2font.FT2Font(findfont(FontProperties(family="DejaVu Sans", weight=weight)))

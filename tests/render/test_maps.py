@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from matcher.cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BOUNDARIES = ROOT.parent / "shared" / "data" / "danang_2025" / "boundaries.geojson"
 needs_boundaries = pytest.mark.skipif(not BOUNDARIES.exists(), reason="../shared boundaries not present")
 

@@ -22,7 +22,7 @@ from matcher.i18n import t
 from matcher.io.resultdir import read_result_dir
 from matcher.render.web import SIMPLIFY_TOLERANCE_M, json_for_script, render_html
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BOUNDARIES = REPO.parent / "shared" / "data" / "danang_2025" / "boundaries.geojson"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

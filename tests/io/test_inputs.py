@@ -19,7 +19,7 @@ from matcher.io.inputs import (
 )
 from matcher.model import Role
 
-TINY = Path(__file__).resolve().parent / "data" / "tiny"
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
 INVALID = TINY.parent / "invalid"
 UNITS_HEADER = "code,name,role,lat,lon,supply_it,supply_land,need_it,need_land"
 
