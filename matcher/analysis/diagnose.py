@@ -41,10 +41,10 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..distance import candidates, geodesic_km, pair_metrics
+from ..engine.stages import feasible
 from ..i18n import DEFAULT_LANG, LANGS, fmt_number, t
 from ..model import Problem, Role, SolveParams, Unit
 from ..result import Status
-from ..engine.stages import feasible
 
 RULE_KINDS = (
     "distance_cap",  # global, value km

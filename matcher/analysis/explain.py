@@ -28,9 +28,9 @@ import pandas as pd
 
 from ..distance import candidates
 from ..i18n import LANGS, domain_label, t
+from ..io.resultdir import ResultView
 from ..model import PairRule, PairStatus, Problem, SolveParams
 from ..result import Result, Status
-from ..io.resultdir import ResultView
 from .whatif import compare, fmt_stage, result_from_view, stage_figures, stage_unit
 
 COLUMNS = [

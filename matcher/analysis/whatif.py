@@ -25,10 +25,10 @@ from ..distance import candidates, geodesic_km, pair_metrics
 from ..errors import InputError, ValidationIssue
 from ..i18n import LANGS, fmt_number, t
 from ..io.inputs import load_problem, load_scenario, with_overrides
-from ..model import PairRule, PairStatus, Problem, Role, SolveParams
 from ..io.result_tables import kpis
-from ..result import Pair, Result, StageResult, Status
 from ..io.resultdir import ResultView, read_result_dir
+from ..model import PairRule, PairStatus, Problem, Role, SolveParams
+from ..result import Pair, Result, StageResult, Status
 
 PairKey = tuple[str, str]
 

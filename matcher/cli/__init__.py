@@ -16,6 +16,7 @@ import typer
 
 from .. import __version__
 from ..errors import InputError
+from ..io.files import write_outputs
 from ..io.inputs import (
     Scenario,
     load_problem,
@@ -24,10 +25,9 @@ from ..io.inputs import (
     parse_tolerances,
     read_plan,
     with_overrides,
-    write_outputs,
 )
-from ..model import Problem
 from ..io.result_tables import broken_rules, kpis, output_files
+from ..model import Problem
 from ..result import Result, Status
 
 app = typer.Typer(
@@ -455,9 +455,9 @@ def whatif(
     def body():
         from dataclasses import replace as _replace
 
+        from ..analysis.whatif import problem_for_result, what_if, whatif_json, whatif_markdown
         from ..io.inputs import parse_pair_args
         from ..io.resultdir import read_result_dir
-        from ..analysis.whatif import problem_for_result, what_if, whatif_json, whatif_markdown
 
         _check_lang(lang)
         changes = {name: parse_pair_args(f"--{name}", items or []) for name, items in

@@ -291,7 +291,7 @@ def write_result(out_dir, problem: Problem, result: Result, scenario_path: str |
                  warnings: list | None = None, inputs: Mapping[str, str | None] | None = None,
                  protect: list | None = None, **extra) -> list:
     """Write a result folder (every table, summary.json, plan.xlsx) to ``out_dir`` at once."""
-    from .inputs import write_outputs
+    from .files import write_outputs
 
     files = output_files(problem, result, scenario_path, list(warnings or []), inputs=inputs, **extra)
     return write_outputs(out_dir, files, list(protect or []))

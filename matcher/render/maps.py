@@ -19,8 +19,8 @@ from matplotlib.patches import Patch, Rectangle
 
 from .. import __version__
 from ..i18n import fmt_date, fmt_km, fmt_number, fmt_percent, t
-from .style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR, coverage_colour, coverage_labels
 from ..io.resultdir import ResultView
+from .style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR, coverage_colour, coverage_labels
 
 A3_LANDSCAPE = (16.54, 11.69)  # inches
 PNG_DPI = 120  # 1985 x 1403 px

@@ -25,10 +25,10 @@ from matcher.analysis.diagnose import (
     with_values,
     write_diagnosis,
 )
+from matcher.engine.stages import feasible
 from matcher.io.inputs import load_problem, load_scenario
 from matcher.model import SolveParams, Travel
 from matcher.result import Status
-from matcher.engine.stages import feasible
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 INFEASIBLE = DATA / "infeasible"

@@ -10,11 +10,11 @@ from helpers import problem, unit
 from typer.testing import CliRunner
 
 from matcher import SolveParams, Status
-from matcher.cli import app
 from matcher.analysis.explain import COLUMNS, distance_ranks, why
+from matcher.analysis.whatif import problem_for_result, what_if
+from matcher.cli import app
 from matcher.engine.stages import solve
 from matcher.io.resultdir import read_result_dir
-from matcher.analysis.whatif import problem_for_result, what_if
 
 P1 = SolveParams(time_limit_s=10, workers=1, seed=0)
 

@@ -12,13 +12,13 @@ from helpers import problem, unit
 from typer.testing import CliRunner
 
 from matcher import SolveParams, Status
+from matcher.analysis.whatif import problem_for_result, stage_figures, what_if, whatif_markdown
 from matcher.cli import app
+from matcher.engine.stages import solve
 from matcher.errors import InputError
 from matcher.io.inputs import load_problem, load_scenario
 from matcher.io.result_tables import kpis
-from matcher.engine.stages import solve
 from matcher.io.resultdir import read_result_dir
-from matcher.analysis.whatif import problem_for_result, stage_figures, what_if, whatif_markdown
 
 P1 = SolveParams(time_limit_s=10, workers=1, seed=0)
 

@@ -303,8 +303,8 @@ def test_feasible_answers_without_optimising():
     """feasible(): a plan exists for the default; a 100 km cap leaves some commune alone."""
     from dataclasses import replace
 
-    from matcher.io.inputs import load_problem, load_scenario
     from matcher.engine.stages import feasible
+    from matcher.io.inputs import load_problem, load_scenario
 
     p, _ = load_problem(load_scenario(None))
     assert feasible(p, P1) is Status.OPTIMAL
