@@ -34,7 +34,7 @@ _EXPORTS = {
     "solve": ".engine",
     "evaluate": ".engine",
     "feasible": ".engine",
-    "kpis": ".io",
+    "kpis": ".kpis",
     "remote_frame": ".io",
     "pairs_frame": ".io",
     "write_result": ".io",

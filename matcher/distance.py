@@ -1,20 +1,30 @@
-"""Distances between lowland and remote units, and the set of allowed pairs.
+"""Distances between units, the one cap test, and the set of allowed pairs.
 
 Geodesic distance on the WGS84 ellipsoid (``pyproj.Geod``), multiplied by the scenario's
 ``detour_factor``, unless the travel table gives road km for the pair. Travel minutes
 come only from the travel table.
+
+Nothing here builds a lowland × remote matrix. Allowed pairs are found with a k-d tree
+over points on the unit sphere (``scipy.spatial.cKDTree``): with a distance cap only the
+pairs within the cap's radius (plus a margin for the ellipsoid) are measured exactly, so
+memory grows with the number of candidate pairs, not with the product of the sides.
+Without a cap every pair is a candidate, and they are measured in blocks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from pyproj import Geod
 
-from .model import Problem, Unit
+from .model import Problem, Role, Rules, Unit
 
 _GEOD = Geod(ellps="WGS84")
+EARTH_KM = 6371.0088  # mean radius, for the tree's search radius only (exact km come from Geod)
+RADIUS_MARGIN = 1.01  # the sphere may understate ellipsoidal distance by up to ~0.5 %
+BLOCK = 1_000_000  # pairs measured per call when every pair is a candidate
 
 
 @dataclass(frozen=True)
@@ -30,55 +40,147 @@ class Candidate:
     locked: bool
 
 
-def geodesic_km(a: list[Unit], b: list[Unit]) -> np.ndarray:
-    """Matrix of geodesic km between every unit of ``a`` and every unit of ``b``."""
+def geodesic_pairs_km(a: Sequence[Unit], b: Sequence[Unit]) -> np.ndarray:
+    """Geodesic km between ``a[i]`` and ``b[i]`` for every i (two equal-length sequences)."""
+    if len(a) != len(b):
+        raise ValueError("geodesic_pairs_km needs two sequences of the same length")
+    if not a:
+        return np.zeros(0)
+    _, _, metres = _GEOD.inv([u.lon for u in a], [u.lat for u in a], [u.lon for u in b], [u.lat for u in b])
+    return np.atleast_1d(np.asarray(metres, dtype=float)) / 1000.0
+
+
+def geodesic_km(a: Sequence[Unit], b: Sequence[Unit]) -> np.ndarray:
+    """Matrix of geodesic km between every unit of ``a`` and every unit of ``b``.
+
+    For small sets only (one unit against a side, a test); the solver's paths use
+    :func:`candidates` and :func:`nearest_km`, which never build such a matrix.
+    """
     if not a or not b:
         return np.zeros((len(a), len(b)))
-    lat1 = np.repeat([u.lat for u in a], len(b))
-    lon1 = np.repeat([u.lon for u in a], len(b))
-    lat2 = np.tile([u.lat for u in b], len(a))
-    lon2 = np.tile([u.lon for u in b], len(a))
-    _, _, metres = _GEOD.inv(lon1, lat1, lon2, lat2)
-    return np.asarray(metres).reshape(len(a), len(b)) / 1000.0
+    rows = [u for u in a for _ in b]
+    cols = [v for _ in a for v in b]
+    return geodesic_pairs_km(rows, cols).reshape(len(a), len(b))
 
 
-def pair_metrics(problem: Problem, lo: Unit, re: Unit, geo_km: float):
-    """(km, minutes, km_source, load) of one pair, travel table first."""
+def _xyz(units: Sequence[Unit]) -> np.ndarray:
+    lat = np.radians([u.lat for u in units])
+    lon = np.radians([u.lon for u in units])
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+
+def _chord(km: float) -> float:
+    """The straight-line (chord) length on the unit sphere of a great-circle distance."""
+    angle = min(np.pi, km * RADIUS_MARGIN / EARTH_KM)
+    return float(2 * np.sin(angle / 2)) + 1e-12
+
+
+def nearest_km(units: Sequence[Unit]) -> np.ndarray:
+    """Per unit, the geodesic km to the nearest other unit (inf when alone)."""
+    from scipy.spatial import cKDTree
+
+    n = len(units)
+    if n < 2:
+        return np.full(n, np.inf)
+    _, idx = cKDTree(_xyz(units)).query(_xyz(units), k=2)
+    others = [units[j] for j in idx[:, 1]]
+    return geodesic_pairs_km(list(units), others)
+
+
+def pair_metrics(problem: Problem, lo: Unit, re: Unit, geo_km: float | None = None):
+    """(km, minutes, km_source, load) of one pair, travel table first.
+
+    ``geo_km`` is the pair's geodesic km when the caller has it; otherwise it is measured.
+    """
     t = problem.travel.get((lo.code, re.code))
     if t is not None and t.km is not None:
         km, source = float(t.km), "travel table"
     else:
-        km, source = geo_km * problem.rules.detour_factor, "geodesic x detour"
+        if geo_km is None:
+            geo_km = float(geodesic_pairs_km([lo], [re])[0])
+        km, source = float(geo_km) * problem.rules.detour_factor, "geodesic x detour"
     minutes = t.minutes if t is not None else None
     load = t.load if t is not None and t.load is not None else 1
     return km, minutes, source, load
 
 
+def needs_minutes(rules: Rules) -> bool:
+    """Does the scenario measure or cap distance in minutes (so a pair needs a travel time)?"""
+    return rules.distance_metric == "minutes" or rules.max_minutes is not None
+
+
+def within_caps(rules: Rules, km: float, minutes: float | None) -> bool:
+    """The one cap test: is a pair of this km and these minutes allowed by the caps?
+
+    A pair with no minutes fails when the scenario measures or caps minutes.
+    """
+    if rules.max_distance_km is not None and km > rules.max_distance_km:
+        return False
+    if needs_minutes(rules) and minutes is None:
+        return False
+    return not (rules.max_minutes is not None and minutes is not None and minutes > rules.max_minutes)
+
+
+def _indices(problem: Problem, keys) -> set[tuple[int, int]]:
+    """(li, ri) of the (lowland code, remote code) keys that name a lowland and a remote unit."""
+    by, ix = problem.by_code, problem.index
+    out = set()
+    for lc, rc in keys:
+        lo, re = by.get(lc), by.get(rc)
+        if lo is not None and re is not None and lo.role is Role.LOWLAND and re.role is Role.REMOTE:
+            out.add((ix[lc], ix[rc]))
+    return out
+
+
+def _near_pairs(problem: Problem) -> set[tuple[int, int]] | None:
+    """Index pairs whose geodesic km may be within the km cap, or None (no cap: every pair)."""
+    rules = problem.rules
+    lows, rems = problem.lowland, problem.remote
+    if needs_minutes(rules):  # only pairs with a travel time can be allowed
+        return _indices(problem, [k for k, t in problem.travel.items() if t.minutes is not None])
+    if rules.max_distance_km is None:
+        return None
+    from scipy.spatial import cKDTree
+
+    out: set[tuple[int, int]] = set()
+    if lows and rems:
+        radius = _chord(rules.max_distance_km / rules.detour_factor)
+        tree = cKDTree(_xyz(rems))
+        for li, near in enumerate(tree.query_ball_point(_xyz(lows), r=radius)):
+            out.update((li, ri) for ri in near)
+    return out
+
+
+def _all_pairs(n_low: int, n_rem: int):
+    """Every (li, ri) in blocks of at most BLOCK pairs."""
+    step = max(1, BLOCK // max(1, n_rem))
+    for start in range(0, n_low, step):
+        for li in range(start, min(n_low, start + step)):
+            yield from ((li, ri) for ri in range(n_rem))
+
+
 def candidates(problem: Problem) -> list[Candidate]:
-    """Allowed pairs: not forbidden, and within every cap, or locked.
+    """Allowed pairs, in lowland-then-remote order: not forbidden, and within every cap, or locked.
 
     A pair with no minutes in the travel table is not allowed when the scenario measures
     or caps distance in minutes (unless locked).
     """
-    lows, rems = list(problem.lowland), list(problem.remote)
-    geo = geodesic_km(lows, rems)
-    rules = problem.rules
-    locked, forbidden = problem.locked, problem.forbidden
-    need_minutes = rules.distance_metric == "minutes" or rules.max_minutes is not None
-    out = []
-    for li, lo in enumerate(lows):
-        for ri, re in enumerate(rems):
-            key = (lo.code, re.code)
-            if key in forbidden:
-                continue
-            km, minutes, source, load = pair_metrics(problem, lo, re, geo[li, ri])
-            is_locked = key in locked
-            if not is_locked:
-                if rules.max_distance_km is not None and km > rules.max_distance_km:
-                    continue
-                if need_minutes and minutes is None:
-                    continue
-                if rules.max_minutes is not None and minutes > rules.max_minutes:
-                    continue
-            out.append(Candidate(li, ri, km, minutes, source, load, is_locked))
+    lows, rems = problem.lowland, problem.remote
+    near = _near_pairs(problem)
+    keys = None if near is None else near | _indices(problem, (*problem.locked, *problem.travel))
+    ordered = _all_pairs(len(lows), len(rems)) if keys is None else iter(sorted(keys))
+    rules, locked, forbidden = problem.rules, problem.locked, problem.forbidden
+    out: list[Candidate] = []
+    while True:
+        block = [k for _, k in zip(range(BLOCK), ordered, strict=False)]
+        if not block:
+            break
+        keep = [(li, ri) for li, ri in block if (lows[li].code, rems[ri].code) not in forbidden]
+        geo = geodesic_pairs_km([lows[li] for li, _ in keep], [rems[ri] for _, ri in keep])
+        for (li, ri), g in zip(keep, geo, strict=True):
+            lo, re = lows[li], rems[ri]
+            km, minutes, source, load = pair_metrics(problem, lo, re, float(g))
+            is_locked = (lo.code, re.code) in locked
+            if is_locked or within_caps(rules, km, minutes):
+                out.append(Candidate(li, ri, km, minutes, source, load, is_locked))
     return out

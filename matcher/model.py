@@ -1,7 +1,10 @@
 """The problem as plain, frozen data: units, pair rules, travel overrides, scenario rules.
 
 This module imports nothing beyond the standard library. ``io`` builds a :class:`Problem`
-from files; ``solve`` takes one. Variants come from :func:`dataclasses.replace`.
+from files; ``engine`` takes one. Variants come from :func:`dataclasses.replace`. Every
+object here pickles to an equal object (process pools, Dask). :data:`STAGES` is the one
+table of objective stages (name, sense, unit, label key) that engine, analysis and
+render read.
 """
 
 from __future__ import annotations
@@ -10,10 +13,51 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from types import MappingProxyType
+from typing import Any
 
 DEFAULT_DOMAINS = ("it", "digital", "planning", "construction", "finance", "land")
-OBJECTIVES = ("balance", "shortfall", "distance")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One objective stage: its name, sense, the unit of its figures and its label key.
+
+    ``unit`` is the unit of ``value``/``bound`` in a :class:`~matcher.result.StageResult`;
+    the distance stage's unit follows the scenario's ``distance_metric`` (``km`` or
+    ``minutes``). ``eps`` is the difference below which two figures count as the same;
+    ``label_key`` names the stage's KPI in the vi/en catalogue (``matcher.i18n``).
+    """
+
+    name: str
+    sense: str  # "max" or "min"
+    unit: str  # "ratio", "need units", or "metric" (the scenario's distance metric)
+    label_key: str
+    eps: float
+
+    def unit_for(self, rules: Rules) -> str:
+        return rules.distance_metric if self.unit == "metric" else self.unit
+
+    def compare(self, before: float | None, after: float | None) -> str:
+        """``same``, ``better``, ``worse`` (or ``unknown``) going from ``before`` to ``after``."""
+        if before is None or after is None:
+            return "unknown"
+        diff = after - before
+        if abs(diff) <= self.eps:
+            return "same"
+        return "better" if (diff > 0) == (self.sense == "max") else "worse"
+
+
+STAGES: dict[str, Stage] = {
+    "balance": Stage("balance", "max", "ratio", "min_coverage", 1e-9),
+    "shortfall": Stage("shortfall", "min", "need units", "total_shortfall", 1e-9),
+    "distance": Stage("distance", "min", "metric", "total_distance", 1e-6),
+}
+OBJECTIVES = tuple(STAGES)
+
+# CP-SAT's limits on its parameters (int32 fields): beyond these it fails, so they are input errors.
+MAX_SEED = 2**31 - 1
+MAX_WORKERS = 64  # far beyond any planner's machine; CP-SAT accepts up to int32
+MAX_TIME_LIMIT_S = 7 * 24 * 3600.0  # a week: the solver's own clock has no use for more
 
 
 class Role(str, enum.Enum):
@@ -24,8 +68,45 @@ class Role(str, enum.Enum):
     EXCLUDED = "excluded"
 
 
+class FrozenMap(Mapping):
+    """A read-only mapping that pickles (``MappingProxyType`` does not)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping | Any = ()) -> None:
+        object.__setattr__(self, "_data", dict(data))
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("FrozenMap is read-only")
+
+    def __reduce__(self):
+        return (FrozenMap, (self._data,))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._data.items()))
+
+
 def _frozen(mapping: Mapping | None) -> Mapping:
-    return MappingProxyType(dict(mapping or {}))
+    return mapping if isinstance(mapping, FrozenMap) else FrozenMap(mapping or {})
+
+
+def _finite(value) -> bool:
+    try:
+        return value == value and abs(float(value)) != float("inf")
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -118,28 +199,44 @@ class Rules:
     def __post_init__(self) -> None:
         object.__setattr__(self, "objectives", tuple(self.objectives))
         object.__setattr__(self, "tolerances", _frozen(self.tolerances))
+        problems = self.problems()
+        if problems:
+            raise ValueError("; ".join(f"{key}: {msg}" for key, _, msg in problems))
+
+    def problems(self) -> list[tuple[str, object, str]]:
+        """Every bad setting as ``(setting, value, message)``; empty when all are good.
+
+        The scenario reader and the CLI wrap these with their file and key or option name.
+        """
+        out: list[tuple[str, object, str]] = []
         unknown = [o for o in self.objectives if o not in OBJECTIVES]
-        if unknown or len(set(self.objectives)) != len(self.objectives):
-            raise ValueError(
-                f"objectives must be distinct names from {OBJECTIVES}, got {self.objectives}."
-            )
+        if unknown or len(set(self.objectives)) != len(self.objectives) or not self.objectives:
+            out.append(("objectives", ",".join(map(str, self.objectives)),
+                        f"must be distinct names from {', '.join(OBJECTIVES)}"))
         for name, tol in self.tolerances.items():
-            if name not in OBJECTIVES or not 0 <= tol < 1:
-                raise ValueError(f"tolerance for '{name}' must be in [0, 1), got {tol}.")
+            if name not in OBJECTIVES:
+                out.append(("tolerances", name, f"is not a stage; stages are {', '.join(OBJECTIVES)}"))
+            elif isinstance(tol, bool) or not _finite(tol) or not 0 <= tol < 1:
+                out.append((f"tolerances.{name}", tol, "must be a number in [0, 1)"))
         for name in ("max_distance_km", "max_minutes"):
             cap = getattr(self, name)
-            if cap is not None and not (cap == cap and 0 <= cap < float("inf")):
-                raise ValueError(f"{name} must be a finite number >= 0, got {cap}.")
-        if self.detour_factor < 1:
-            raise ValueError(f"detour_factor must be >= 1, got {self.detour_factor}.")
+            if cap is not None and (isinstance(cap, bool) or not _finite(cap) or cap < 0):
+                out.append((name, cap, "must be a finite number >= 0"))
+        d = self.detour_factor
+        if isinstance(d, bool) or not _finite(d) or d < 1 or d > 100:
+            out.append(("detour_factor", d, "must be a finite number from 1 to 100"))
         if self.distance_metric not in ("km", "minutes"):
-            raise ValueError("distance_metric must be 'km' or 'minutes'.")
-        for lo, hi, side in (
-            (self.lowland_min_partners, self.lowland_max_partners, "lowland"),
-            (self.remote_min_partners, self.remote_max_partners, "remote"),
-        ):
-            if lo < 0 or hi < lo:
-                raise ValueError(f"{side} partner bounds must satisfy 0 <= min <= max.")
+            out.append(("distance_metric", self.distance_metric, "must be 'km' or 'minutes'"))
+        for side in ("lowland", "remote"):
+            lo, hi = getattr(self, f"{side}_min_partners"), getattr(self, f"{side}_max_partners")
+            bad = False
+            for key, v in ((f"{side}_min_partners", lo), (f"{side}_max_partners", hi)):
+                if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 10_000:
+                    out.append((key, v, "must be a whole number from 0 to 10000"))
+                    bad = True
+            if not bad and hi < lo:
+                out.append((f"{side}_max_partners", hi, f"must be >= {side}_min_partners ({lo})"))
+        return out
 
 
 @dataclass(frozen=True)
@@ -152,10 +249,20 @@ class SolveParams:
     log: bool = False
 
     def __post_init__(self) -> None:
-        if self.time_limit_s <= 0:
-            raise ValueError(f"time_limit_s must be > 0, got {self.time_limit_s}.")
-        if self.workers < 1:
-            raise ValueError(f"workers must be >= 1, got {self.workers}.")
+        problems = self.problems()
+        if problems:
+            raise ValueError("; ".join(f"{key}: {msg}" for key, _, msg in problems))
+
+    def problems(self) -> list[tuple[str, object, str]]:
+        """Every bad setting as ``(setting, value, message)``; empty when all are good."""
+        out: list[tuple[str, object, str]] = []
+        t = self.time_limit_s
+        if isinstance(t, bool) or not _finite(t) or not 0 < t <= MAX_TIME_LIMIT_S:
+            out.append(("time_limit_s", t, f"must be a number of seconds > 0 and <= {MAX_TIME_LIMIT_S:g}"))
+        for key, v, lo, hi in (("workers", self.workers, 1, MAX_WORKERS), ("seed", self.seed, 0, MAX_SEED)):
+            if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+                out.append((key, v, f"must be a whole number from {lo} to {hi}"))
+        return out
 
 
 @dataclass(frozen=True)
@@ -177,11 +284,11 @@ class Problem:
         object.__setattr__(self, "units", tuple(self.units))
         object.__setattr__(self, "pair_rules", tuple(self.pair_rules))
         object.__setattr__(self, "travel", _frozen(self.travel))
-        codes = [u.code for u in self.units]
-        if len(set(codes)) != len(codes):
-            dupes = sorted({c for c in codes if codes.count(c) > 1})
-            raise ValueError(f"Duplicate unit codes: {dupes}.")
         by_code = {u.code: u for u in self.units}
+        if len(by_code) != len(self.units):
+            seen: set[str] = set()
+            dupes = sorted({u.code for u in self.units if u.code in seen or seen.add(u.code)})
+            raise ValueError(f"Duplicate unit codes: {dupes}.")
         for rule in self.pair_rules:
             lo, re = by_code.get(rule.lowland_code), by_code.get(rule.remote_code)
             if lo is None or lo.role is not Role.LOWLAND:
@@ -197,11 +304,19 @@ class Problem:
     def remote(self) -> tuple[Unit, ...]:
         return tuple(u for u in self.units if u.role is Role.REMOTE)
 
+    @cached_property
+    def by_code(self) -> Mapping[str, Unit]:
+        """Units by code (O(1) lookup)."""
+        return FrozenMap({u.code: u for u in self.units})
+
+    @cached_property
+    def index(self) -> Mapping[str, int]:
+        """Position of each lowland / remote unit in ``lowland`` / ``remote`` by code."""
+        return FrozenMap({**{u.code: i for i, u in enumerate(self.lowland)},
+                          **{u.code: i for i, u in enumerate(self.remote)}})
+
     def unit(self, code: str) -> Unit:
-        for u in self.units:
-            if u.code == code:
-                return u
-        raise KeyError(code)
+        return self.by_code[code]
 
     def partner_bounds(self, unit: Unit) -> tuple[int, int]:
         """The (min, max) partner count of a unit: its own, else the scenario default."""

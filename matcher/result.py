@@ -5,7 +5,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
+
+from .model import FrozenMap
 
 
 class Status(str, enum.Enum):
@@ -54,7 +55,7 @@ class Pair:
     allot: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "allot", MappingProxyType(dict(self.allot)))
+        object.__setattr__(self, "allot", FrozenMap(self.allot))
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Result:
     def __post_init__(self) -> None:
         object.__setattr__(self, "stages", tuple(self.stages))
         object.__setattr__(self, "pairs", tuple(self.pairs))
-        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "params", FrozenMap(self.params))
         if self.seconds < 0:
             raise ValueError("Negative solve time not understood.")
 

@@ -36,7 +36,7 @@ def test_core_modules_stay_light(name):
 
 def test_model_uses_the_standard_library_only():
     """model.py: frozen dataclasses and nothing else."""
-    assert imported(PKG / "model.py") <= {"__future__", "enum", "collections", "dataclasses", "functools", "types"}
+    assert imported(PKG / "model.py") <= {"__future__", "enum", "collections", "dataclasses", "functools", "types", "typing"}
 
 
 def test_public_api_resolves():

@@ -16,10 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from ..distance import geodesic_km
+from ..distance import nearest_km
 from ..errors import InputError, ValidationIssue
 from ..model import OBJECTIVES, PairRule, PairStatus, Problem, Role, Rules, SolveParams, Travel, Unit
 
@@ -306,9 +305,7 @@ def _far_units(units: list[Unit], table: Table) -> list[str]:
     active = [u for u in units if u.role is not Role.EXCLUDED]
     if len(active) < 3:
         return []
-    km = geodesic_km(active, active)
-    np.fill_diagonal(km, np.inf)
-    nearest = km.min(axis=1)
+    nearest = nearest_km(active)
     return [
         f"{table.name}: unit {u.code} ({u.name}) is {d:.0f} km from every other unit; "
         "check its coordinates (partners abroad are allowed)"
