@@ -65,3 +65,25 @@ def tiny_copy(tmp_path) -> Path:
     dst = tmp_path / "tiny"
     shutil.copytree(TINY, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def danang_result_dir(tmp_path_factory) -> Path:
+    """The embedded Da Nang default solved once per session by ``matcher solve`` (read only:
+    a test that edits the folder copies it first)."""
+    from typer.testing import CliRunner
+
+    from matcher.cli import app
+
+    out = tmp_path_factory.mktemp("danang") / "out"
+    result = CliRunner().invoke(app, ["solve", "--out", str(out), "--quiet", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture
+def danang_copy(danang_result_dir, tmp_path) -> Path:
+    """A private copy of the Da Nang result folder that a test may change."""
+    dst = tmp_path / "danang"
+    shutil.copytree(danang_result_dir, dst)
+    return dst

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import pickle
+
 import pytest
 from helpers import problem, unit
 
@@ -46,7 +47,8 @@ def test_frozen_map_is_read_only_and_compares_like_a_dict():
 
 def test_unit_lookup_by_code_and_index():
     """Problem.unit is a dict lookup; Problem.index gives the position on each side."""
-    p = problem([unit("L1", "lowland", {"it": 1}), unit("L2", "lowland", {"it": 1}), unit("R1", "remote", need={"it": 1})])
+    p = problem([unit("L1", "lowland", {"it": 1}), unit("L2", "lowland", {"it": 1}),
+                 unit("R1", "remote", need={"it": 1})])
     assert p.unit("L2").code == "L2" and p.index["L2"] == 1 and p.index["R1"] == 0
     with pytest.raises(KeyError):
         p.unit("nope")

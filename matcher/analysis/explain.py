@@ -28,10 +28,10 @@ import pandas as pd
 
 from ..distance import candidates
 from ..i18n import LANGS, domain_label, t
-from ..io.resultdir import ResultView
+from ..io.resultdir import ResultView, result_from_view
 from ..model import PairRule, PairStatus, Problem, SolveParams
 from ..result import Result, Status
-from .whatif import compare, fmt_stage, result_from_view, stage_figures, stage_unit
+from .whatif import compare, fmt_stage, stage_figures, stage_unit
 
 COLUMNS = [
     "lowland_code", "lowland_name", "remote_code", "remote_name", "distance_km", "distance_rank", "n_candidates",

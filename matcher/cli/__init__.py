@@ -455,9 +455,9 @@ def whatif(
     def body():
         from dataclasses import replace as _replace
 
-        from ..analysis.whatif import problem_for_result, what_if, whatif_json, whatif_markdown
+        from ..analysis.whatif import what_if, whatif_json, whatif_markdown
         from ..io.inputs import parse_pair_args
-        from ..io.resultdir import read_result_dir
+        from ..io.resultdir import problem_for_result, read_result_dir
 
         _check_lang(lang)
         changes = {name: parse_pair_args(f"--{name}", items or []) for name, items in

@@ -4,12 +4,15 @@ or ``matcher evaluate`` wrote). Maps and review packs draw from this, never from
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
+from ..distance import pair_metrics
 from ..errors import InputError, ValidationIssue
+from ..model import Problem, SolveParams
+from ..result import Pair, Result, StageResult, Status
 
 MISSING = "missing (re-run matcher solve to write it)"
 REQUIRED = {
@@ -96,3 +99,120 @@ def read_result_dir(path: Path) -> ResultView:
         if c.startswith("staff_"):
             pairs[c] = pd.to_numeric(pairs[c])
     return ResultView(path, units, pairs, remote, frames["lowland_summary.csv"], summary)
+
+
+# ---- the problem behind a result folder ---------------------------------------------------
+
+
+def _issue(where: str, message: str, value=None) -> InputError:
+    return InputError([ValidationIssue(where, None, None, value, message)])
+
+
+def problem_for_result(result_dir: Path) -> tuple[Problem, SolveParams]:
+    """The problem and solver parameters a result folder was solved with.
+
+    Reads ``summary.json``: the scenario file (``scenario.file``: a scenario TOML or a
+    units table), the rules recorded under ``scenario`` and ``solver_params``. Loads the
+    scenario, applies the recorded rules over the file's, and reads its tables. Raises
+    :class:`~matcher.errors.InputError` when the file is gone, or when the rebuilt problem
+    is not the one the folder shows (other units, staff figures or locked pairs: the files
+    changed since, or the run used a ``--pairs``/``--travel`` table that ``summary.json``
+    does not record).
+    """
+    from .inputs import load_problem, load_scenario, with_overrides
+
+    view = read_result_dir(Path(result_dir))
+    summary_path = str(Path(result_dir) / "summary.json")
+    info = view.summary.get("scenario") or {}
+    file = info.get("file")
+    if not file:
+        raise _issue(summary_path, "names no scenario file (scenario.file); cannot rebuild the problem")
+    if not Path(file).exists():
+        raise _issue(summary_path, "the scenario file this result was solved from no longer exists; "
+                                   "restore it, or solve again", file)
+    sc = load_scenario(Path(file))
+    rules: dict = {
+        k: info.get(k) for k in ("max_distance_km", "max_minutes", "detour_factor", "distance_metric")
+    }
+    if info.get("objectives"):
+        rules["objectives"] = tuple(info["objectives"])
+    if info.get("tolerances") is not None:
+        rules["tolerances"] = dict(info["tolerances"])
+    for side, bounds in (info.get("partners") or {}).items():
+        rules[f"{side}_min_partners"], rules[f"{side}_max_partners"] = int(bounds[0]), int(bounds[1])
+    sp = view.summary.get("solver_params") or {}
+    params = {k: sp.get(k) for k in ("time_limit_s", "workers", "seed")}
+    sc = with_overrides(sc, pairs=info.get("pairs_file"), travel=info.get("travel_file"), rules=rules,
+                        params=params)
+    # with_overrides keeps the file's value where the recorded one is None: a cap the run
+    # did not have must not come back from the file.
+    none_caps = {k: None for k in ("max_distance_km", "max_minutes") if k in info and info[k] is None}
+    if none_caps:
+        sc = replace(sc, rules=replace(sc.rules, **none_caps))
+    problem, _ = load_problem(sc)
+    _check_same_problem(problem, view, summary_path)
+    return problem, sc.params
+
+
+def _check_same_problem(problem: Problem, view: ResultView, where: str) -> None:
+    """The rebuilt problem must have the folder's units, staff figures and locked pairs."""
+    issues = []
+    units = {r["code"]: r for r in view.units.to_dict("records")}
+    mine = {u.code: u for u in problem.units}
+    if set(units) != set(mine):
+        diff = sorted(set(units) ^ set(mine))
+        issues.append(f"the units differ from the scenario's now (codes {', '.join(diff[:5])}"
+                      f"{'…' if len(diff) > 5 else ''})")
+    else:
+        changed = []
+        for code, row in units.items():
+            u = mine[code]
+            if row["role"] != u.role.value:
+                changed.append(code)
+                continue
+            for d in problem.domains:
+                for col, values in ((f"supply_{d}", u.supply), (f"need_{d}", u.need)):
+                    if row.get(col) not in (None, "") and int(float(row[col])) != values.get(d, 0):
+                        changed.append(code)
+        if changed:
+            changed = sorted(set(changed))
+            issues.append(f"roles or staff figures differ from the scenario's now (units {', '.join(changed[:5])}"
+                          f"{'…' if len(changed) > 5 else ''})")
+    shown = {(r["lowland_code"], r["remote_code"]) for r in view.pairs.to_dict("records") if r["locked"]}
+    hand_plan = view.summary.get("mode") == "evaluate"  # a hand plan may miss locked pairs
+    if (shown - set(problem.locked)) if hand_plan else (shown != set(problem.locked)):
+        differ = sorted(shown ^ set(problem.locked))
+        listed = ", ".join(f"{a}–{b}" for a, b in differ[:4]) + ("…" if len(differ) > 4 else "")
+        issues.append(f"its locked pairs differ from the scenario's now ({listed}; a what-if result, a --pairs "
+                      "table not recorded in summary.json, or an edited pairs table)")
+    if issues:
+        raise InputError([ValidationIssue(where, None, None, None,
+                                          f"the scenario no longer matches this result: {m}; solve again")
+                          for m in issues])
+
+
+# ---- a result folder as a Result ----------------------------------------------------------
+
+
+def result_from_view(problem: Problem, view: ResultView) -> Result:
+    """The plan of a result folder as a :class:`Result`: distances recomputed exactly from
+    the problem (pairs.csv rounds them), the staff split from the ``staff_<domain>`` columns."""
+    rows = view.pairs.to_dict("records")
+    pairs = []
+    for row in rows:
+        lo, re = problem.unit(row["lowland_code"]), problem.unit(row["remote_code"])
+        km, minutes, source, _ = pair_metrics(problem, lo, re)
+        allot = {d: int(row[f"staff_{d}"]) for d in problem.domains
+                 if f"staff_{d}" in row and int(row[f"staff_{d}"]) > 0}
+        pairs.append(Pair(lo.code, re.code, km, minutes, source, bool(row["locked"]), allot))
+    s = view.summary
+    stages = [
+        StageResult(st["name"], Status(st["status"]), st.get("value"), st.get("bound"),
+                    float(st.get("seconds") or 0.0), st.get("unit", ""))
+        for st in s.get("stages", [])
+    ]
+    return Result(
+        status=Status(s.get("status", "optimal")), stages=tuple(stages), pairs=tuple(pairs),
+        seconds=float(s.get("solve_seconds") or 0.0), solver=str(s.get("solver", "")),
+        mode=str(s.get("mode", "solve")), params=dict(s.get("solver_params") or {}),
+    )

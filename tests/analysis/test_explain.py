@@ -7,14 +7,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from helpers import problem, unit
-from typer.testing import CliRunner
 
 from matcher import SolveParams, Status
 from matcher.analysis.explain import COLUMNS, distance_ranks, why
-from matcher.analysis.whatif import problem_for_result, what_if
-from matcher.cli import app
+from matcher.analysis.whatif import what_if
 from matcher.engine.stages import solve
-from matcher.io.resultdir import read_result_dir
+from matcher.io.resultdir import problem_for_result, read_result_dir
 
 P1 = SolveParams(time_limit_s=10, workers=1, seed=0)
 
@@ -151,12 +149,9 @@ def test_counterfactual_off_and_only(hand):
 
 
 @pytest.fixture(scope="module")
-def danang(tmp_path_factory):
-    out = tmp_path_factory.mktemp("why") / "out"
-    result = CliRunner().invoke(app, ["solve", "--out", str(out), "--quiet", "--workers", "1"])
-    assert result.exit_code == 0, result.output
-    p, params = problem_for_result(out)
-    return p, params, read_result_dir(out)
+def danang(danang_result_dir):
+    p, params = problem_for_result(danang_result_dir)
+    return p, params, read_result_dir(danang_result_dir)
 
 
 def test_danang_every_pair_has_a_why(danang):

@@ -12,13 +12,13 @@ from helpers import problem, unit
 from typer.testing import CliRunner
 
 from matcher import SolveParams, Status
-from matcher.analysis.whatif import problem_for_result, stage_figures, what_if, whatif_markdown
+from matcher.analysis.whatif import stage_figures, what_if, whatif_markdown
 from matcher.cli import app
 from matcher.engine.stages import solve
 from matcher.errors import InputError
 from matcher.io.inputs import load_problem, load_scenario
 from matcher.io.result_tables import kpis
-from matcher.io.resultdir import read_result_dir
+from matcher.io.resultdir import problem_for_result, read_result_dir
 
 P1 = SolveParams(time_limit_s=10, workers=1, seed=0)
 
@@ -140,11 +140,8 @@ def test_too_few_partners_left_and_the_solver_fallback():
 
 
 @pytest.fixture(scope="module")
-def danang(tmp_path_factory):
-    out = tmp_path_factory.mktemp("whatif") / "out"
-    result = CliRunner().invoke(app, ["solve", "--out", str(out), "--quiet", "--workers", "1"])
-    assert result.exit_code == 0, result.output
-    return out
+def danang(danang_result_dir):
+    return danang_result_dir
 
 
 def test_problem_for_result_rebuilds_the_scenario(danang):

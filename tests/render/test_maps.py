@@ -16,12 +16,9 @@ needs_boundaries = pytest.mark.skipif(not BOUNDARIES.exists(), reason="../shared
 
 
 @pytest.fixture(scope="module")
-def result_dir(tmp_path_factory) -> Path:
-    """The Da Nang default, solved once."""
-    out = tmp_path_factory.mktemp("result")
-    res = CliRunner().invoke(app, ["solve", "--out", str(out), "--quiet"])
-    assert res.exit_code == 0, res.output
-    return out
+def result_dir(danang_result_dir) -> Path:
+    """The Da Nang default, solved once per session (tests/conftest.py)."""
+    return danang_result_dir
 
 
 def draw(result_dir: Path, out: Path, *extra) -> Path:

@@ -28,11 +28,9 @@ def invoke(*args):
 
 
 @pytest.fixture(scope="module")
-def result_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("danang") / "result"
-    r = invoke("solve", "--out", out, "--quiet")
-    assert r.exit_code == 0, r.output
-    return out
+def result_dir(danang_result_dir) -> Path:
+    """The Da Nang default, solved once per session (tests/conftest.py)."""
+    return danang_result_dir
 
 
 @pytest.fixture(scope="module")

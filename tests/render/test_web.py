@@ -47,11 +47,9 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture(scope="module")
-def result_dir(runner, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("webmap") / "result"
-    res = runner.invoke(app, ["solve", "--out", str(out), "--quiet"])
-    assert res.exit_code == 0, res.output
-    return out
+def result_dir(danang_result_dir) -> Path:
+    """The Da Nang default, solved once per session (tests/conftest.py)."""
+    return danang_result_dir
 
 
 @pytest.fixture(scope="module")
