@@ -48,13 +48,15 @@ def _write_one(target: Path, content) -> list[str]:
     return [target.name]
 
 
-def write_outputs(out_dir: Path, files: Mapping[str, object], inputs: list[Path]) -> list[Path]:
+def write_outputs(out_dir: Path, files: Mapping[str, object], inputs: list[Path], drop=()) -> list[Path]:
     """Write every file to a temporary folder first, then move them into ``out_dir``.
 
     ``.csv``: a DataFrame, as UTF-8 with a byte-order mark (Excel shows the diacritics), plus
     a ``.csvt`` sidecar giving QGIS the column types (codes as text). ``.xlsx``: a mapping of
     sheet name to DataFrame; text stays text, so codes keep their leading zeros. ``.json``:
     a dict (or text already formatted); ``.md``: text. Refuses to overwrite an input file.
+    ``drop`` names files of an earlier run to remove from ``out_dir`` in the same step
+    (e.g. a stale diagnosis when a plan is written).
     """
     out_dir = Path(out_dir)
     names = [n for name in files for n in ([name, str(Path(name).with_suffix(".csvt"))]
@@ -72,6 +74,28 @@ def write_outputs(out_dir: Path, files: Mapping[str, object], inputs: list[Path]
         for name in done:
             os.replace(tmp / name, targets[name])
             written.append(targets[name])
+        for name in drop:
+            if name not in files and (out_dir / name).exists():
+                (out_dir / name).unlink()
         return written
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def publish_file(target: Path, write, protect=()) -> Path:
+    """Write one output file (a map, a pack) through ``write(tmp_path)`` into a temporary file
+    beside ``target``, then move it into place: never half-written. Refuses to overwrite a
+    file in ``protect`` (the inputs)."""
+    target = Path(target)
+    if target.resolve() in {Path(p).resolve() for p in protect}:
+        raise InputError([ValidationIssue("--out", None, None, str(target), "would overwrite an input file")])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".matcher-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return target
