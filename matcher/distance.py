@@ -169,18 +169,33 @@ def candidates(problem: Problem) -> list[Candidate]:
     near = _near_pairs(problem)
     keys = None if near is None else near | _indices(problem, (*problem.locked, *problem.travel))
     ordered = _all_pairs(len(lows), len(rems)) if keys is None else iter(sorted(keys))
-    rules, locked, forbidden = problem.rules, problem.locked, problem.forbidden
+    rules, locked, forbidden, travel = problem.rules, problem.locked, problem.forbidden, problem.travel
+    detour, cap = rules.detour_factor, rules.max_distance_km
     out: list[Candidate] = []
     while True:
         block = [k for _, k in zip(range(BLOCK), ordered, strict=False)]
         if not block:
             break
-        keep = [(li, ri) for li, ri in block if (lows[li].code, rems[ri].code) not in forbidden]
-        geo = geodesic_pairs_km([lows[li] for li, _ in keep], [rems[ri] for _, ri in keep])
-        for (li, ri), g in zip(keep, geo, strict=True):
-            lo, re = lows[li], rems[ri]
-            km, minutes, source, load = pair_metrics(problem, lo, re, float(g))
-            is_locked = (lo.code, re.code) in locked
-            if is_locked or within_caps(rules, km, minutes):
-                out.append(Candidate(li, ri, km, minutes, source, load, is_locked))
+        codes = [(lows[li].code, rems[ri].code) for li, ri in block]
+        geo = geodesic_pairs_km([lows[li] for li, _ in block], [rems[ri] for _, ri in block])
+        km = geo * detour
+        # Pairs the travel table, the locks or the forbids name are few: handle them one by one.
+        special = {j for j, key in enumerate(codes) if key in travel or key in locked or key in forbidden}
+        plain = np.ones(len(block), dtype=bool) if cap is None else km <= cap
+        if needs_minutes(rules):
+            plain[:] = False  # a pair needs a travel time, and only the travel table gives one
+        for j in np.flatnonzero(plain):
+            if j not in special:
+                li, ri = block[j]
+                out.append(Candidate(li, ri, float(km[j]), None, "geodesic x detour", 1, False))
+        for j in sorted(special):
+            key = codes[j]
+            if key in forbidden:
+                continue
+            li, ri = block[j]
+            km_j, minutes, source, load = pair_metrics(problem, lows[li], rems[ri], float(geo[j]))
+            is_locked = key in locked
+            if is_locked or within_caps(rules, km_j, minutes):
+                out.append(Candidate(li, ri, km_j, minutes, source, load, is_locked))
+    out.sort(key=lambda c: (c.li, c.ri))
     return out
