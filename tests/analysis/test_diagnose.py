@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import tomllib
 import unicodedata
 from dataclasses import replace
@@ -272,7 +273,7 @@ def test_write_diagnosis(tmp_path, monkeypatch):
     def broken(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(dg.os, "replace", broken)
+    monkeypatch.setattr(os, "replace", broken)  # the publisher's move into place fails
     with pytest.raises(OSError):
         write_diagnosis(d, out, "vi")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
