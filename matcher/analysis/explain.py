@@ -14,7 +14,7 @@ first stage that gets worse names the reason:
   baseline on the first stage that differs (the baseline was not proven optimal);
 - ``not_checked``: ``counterfactual=False``.
 
-Every figure is the plan's own (:func:`matcher.io.result_tables.kpis`), not a stage's bound. The
+Every figure is the plan's own (:func:`matcher.kpis.stage_figures`), not a stage's bound. The
 re-solves are independent of each other; with ``workers == 1`` each is reproducible.
 """
 
@@ -29,9 +29,11 @@ import pandas as pd
 from ..distance import candidates
 from ..i18n import LANGS, domain_label, t
 from ..io.resultdir import ResultView, result_from_view
-from ..model import PairRule, PairStatus, Problem, SolveParams
+from ..kpis import stage_figures
+from ..model import STAGES, PairRule, PairStatus, Problem, SolveParams
+from ..render.text import fmt_stage
 from ..result import Result, Status
-from .whatif import compare, fmt_stage, stage_figures, stage_unit
+from .compare import deciding_stage, stage_unit
 
 COLUMNS = [
     "lowland_code", "lowland_name", "remote_code", "remote_name", "distance_km", "distance_rank", "n_candidates",
@@ -77,7 +79,7 @@ def _sentence(lang: str, covers: list[tuple[str, int]], sole: list[str], rank: t
         parts.append(t("why_sole", lang, domains=", ".join(_lower_first(domain_label(d, lang)) for d in sole)))
     if rank is not None:
         parts.append(t("why_rank", lang, rank=rank[0], n=rank[1]))
-    if decided in ("balance", "shortfall", "distance"):
+    if decided in STAGES:
         extra = {"delta": fmt_stage(decided, unit, after - before, lang)} if decided == "distance" else {}
         parts.append(t(f"why_{decided}", lang, before=fmt_stage(decided, unit, before, lang, after),
                        after=fmt_stage(decided, unit, after, lang, before), **extra))
@@ -88,17 +90,6 @@ def _sentence(lang: str, covers: list[tuple[str, int]], sole: list[str], rank: t
     elif decided in ("tie", "locked", "required"):
         parts.append(t(f"why_{decided}", lang))
     return "; ".join(parts)
-
-
-def _decide(order, before: dict, after: dict) -> tuple[str, str | None]:
-    """The first stage, in objective order, on which ``after`` differs from ``before``."""
-    for name in order:
-        change = compare(name, before[name], after[name])
-        if change == "worse":
-            return name, name
-        if change == "better":
-            return "unknown", name
-    return "tie", None
 
 
 def why(
@@ -178,7 +169,7 @@ def why(
                 decided = "unknown"
             else:
                 after = stage_figures(variant, res)
-                decided, stage = _decide(order, before, after)
+                decided, stage = deciding_stage(order, before, after)
                 if stage is not None:
                     before_v, after_v = before[stage], after[stage]
         rank = ranks.get(key)

@@ -1,12 +1,13 @@
 """What if we force or forbid some pairs? Re-solve and report the cost per stage.
 
-:func:`problem_for_result` rebuilds the scenario a result folder came from (the scenario
-file named in ``summary.json`` with the settings recorded there), and checks that it is
-still the problem the folder was solved from. :func:`what_if` adds the forced pairs as
+:func:`matcher.io.resultdir.problem_for_result` rebuilds the scenario a result folder came
+from and checks that it is still the problem the folder was solved from. :func:`what_if` adds the forced pairs as
 locked pair rules and the forbidden ones as forbidden rules, re-solves with the same
 solver parameters, and compares the new plan with the baseline, stage by stage in the
-stages' own units (figures recomputed from the plans with :func:`matcher.io.result_tables.kpis`);
-or, when no plan keeps every rule, says which rule the change breaks, with numbers.
+stages' own units (figures recomputed from the plans with :func:`matcher.kpis.stage_figures`,
+compared by :mod:`matcher.analysis.compare`); or, when no plan keeps every rule, says which
+rule the change breaks, with numbers. The report's words are :func:`matcher.render.text.whatif_markdown`;
+:func:`whatif_files` gives the file set (``whatif.md``, ``whatif.json``) to publish.
 
 The scenario's own pair rules stay in force: forcing a pair the scenario forbids, or
 forbidding an existing (locked) twinning, is reported impossible unless the pair is also
@@ -20,31 +21,33 @@ import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 
-from ..distance import candidates, geodesic_km, pair_metrics
+from ..distance import candidates, pair_metrics
 from ..errors import InputError, ValidationIssue
-from ..i18n import LANGS, fmt_number, t
-from ..io.result_tables import kpis
+from ..i18n import DEFAULT_LANG, LANGS, fmt_number, t
 from ..io.resultdir import ResultView, result_from_view
+from ..kpis import stage_figures
 from ..model import PairRule, PairStatus, Problem, Role, SolveParams
-from ..result import Pair, Result, Status
+from ..render.text import fmt_stage, whatif_markdown
+from ..result import Result, Status
+from .compare import (  # noqa: F401 - re-exported (old import paths)
+    Moved,
+    PairKey,
+    StageCost,
+    compare_plans,
+    pair_keys,
+    stage_change,
+    stage_costs,
+    stage_unit,
+)
 
-PairKey = tuple[str, str]
+compare = stage_change  # the old name of the per-stage comparison
 
-# A stage counts as changed beyond these (ratio, need units, km or minutes).
-EPS = {"balance": 1e-9, "shortfall": 1e-9, "distance": 1e-6}
 # How far the figures in summary.json may sit from the plan's own (rounding to 3 decimals).
 SUMMARY_SLACK = {"balance": 1e-6, "shortfall": 1e-9, "distance": 0.002}
 
 
 def _issue(where: str, message: str, value=None) -> InputError:
     return InputError([ValidationIssue(where, None, None, value, message)])
-
-
-def stage_figures(problem: Problem, result: Result) -> dict[str, float]:
-    """Each stage's figure for a plan, in the stage's own unit (ratio, need units, km or min)."""
-    k = kpis(problem, result)
-    dist = k.total_minutes if problem.rules.distance_metric == "minutes" else k.total_distance_km
-    return {"balance": k.min_coverage, "shortfall": float(k.total_shortfall), "distance": dist}
 
 
 def _summary_figures(problem: Problem, summary: dict) -> dict[str, float]:
@@ -54,53 +57,7 @@ def _summary_figures(problem: Problem, summary: dict) -> dict[str, float]:
             "distance": dist}
 
 
-def stage_unit(problem: Problem, name: str) -> str:
-    return {"balance": "ratio", "shortfall": "need units", "distance": problem.rules.distance_metric}[name]
-
-
-def compare(name: str, before: float | None, after: float | None) -> str:
-    """``same``, ``worse`` or ``better`` for one stage (balance is maximised)."""
-    if before is None or after is None:
-        return "unknown"
-    diff = after - before
-    if abs(diff) <= EPS[name]:
-        return "same"
-    if name == "balance":
-        return "better" if diff > 0 else "worse"
-    return "worse" if diff > 0 else "better"
-
-
 # ---- what if -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StageCost:
-    """One stage, baseline -> new, in the stage's own unit."""
-
-    name: str
-    unit: str
-    before: float | None
-    after: float | None
-
-    @property
-    def delta(self) -> float | None:
-        return None if self.before is None or self.after is None else self.after - self.before
-
-    @property
-    def change(self) -> str:
-        return compare(self.name, self.before, self.after)
-
-
-@dataclass(frozen=True)
-class Moved:
-    """A pair in one plan and not in the other."""
-
-    lowland_code: str
-    lowland_name: str
-    remote_code: str
-    remote_name: str
-    km: float
-    requested: bool  # the forced (added) or forbidden (dropped) pair itself
 
 
 @dataclass(frozen=True)
@@ -204,8 +161,7 @@ def _clean_pairs(problem: Problem, pairs: Iterable, where: str, issues: list) ->
 
 
 def _pair_km(problem: Problem, key: PairKey) -> float:
-    lo, re = problem.unit(key[0]), problem.unit(key[1])
-    return pair_metrics(problem, lo, re, float(geodesic_km([lo], [re])[0, 0]))[0]
+    return pair_metrics(problem, problem.unit(key[0]), problem.unit(key[1]))[0]
 
 
 def _unit_label(problem: Problem, code: str) -> str:
@@ -328,16 +284,6 @@ def _usable_counts(problem: Problem) -> dict[str, int]:
     return out
 
 
-def _moved(problem: Problem, pairs: Iterable[Pair], keys: set[PairKey], requested: set[PairKey]) -> tuple[Moved, ...]:
-    remote_order = {u.code: i for i, u in enumerate(problem.remote)}
-    out = [
-        Moved(p.lowland_code, problem.unit(p.lowland_code).name, p.remote_code,
-              problem.unit(p.remote_code).name, round(p.km, 3), (p.lowland_code, p.remote_code) in requested)
-        for p in pairs if (p.lowland_code, p.remote_code) in keys
-    ]
-    return tuple(sorted(out, key=lambda m: (remote_order[m.remote_code], m.lowland_code)))
-
-
 def what_if(
     problem: Problem,
     params: SolveParams | None,
@@ -375,7 +321,7 @@ def what_if(
         raise InputError(issues)
     params = params or SolveParams()
     base_res, before = _base_plan(problem, base)
-    base_keys = {(p.lowland_code, p.remote_code) for p in base_res.pairs}
+    base_keys = pair_keys(base_res.pairs)
     order = problem.rules.objectives
     labels = {key: _pair_label(problem, key) for key in (*force, *forbid, *release)}
     notes: list[Said] = []
@@ -399,8 +345,7 @@ def what_if(
         notes.append(_said("workers", "wi_workers", workers=params.workers))
 
     def stages(after: dict | None) -> tuple[StageCost, ...]:
-        return tuple(StageCost(n, stage_unit(problem, n), before[n], None if after is None else after[n])
-                     for n in order)
+        return stage_costs(problem, before, after, order)
 
     common = dict(force=force, forbid=forbid, release=release, labels=labels)
     new = _changed_problem(problem, force, forbid, release)
@@ -425,12 +370,10 @@ def what_if(
             status = "unknown"
         return WhatIf(status=status, stages=stages(None), reasons=reasons, notes=tuple(notes),
                       solve_status=res.status.value, seconds=res.seconds, result=res, **common)
-    after = stage_figures(new, res)
-    new_keys = {(p.lowland_code, p.remote_code) for p in res.pairs}
+    diff = compare_plans(problem, base_res, res, before_figures=before, requested_added=force,
+                         requested_removed=(*forbid, *release))
     w = WhatIf(
-        status="possible", stages=stages(after),
-        added=_moved(problem, res.pairs, new_keys - base_keys, set(force)),
-        removed=_moved(problem, base_res.pairs, base_keys - new_keys, set(forbid) | set(release)),
+        status="possible", stages=diff.stages, added=diff.added, removed=diff.removed,
         notes=tuple(notes), solve_status=res.status.value, seconds=res.seconds, result=res, **common,
     )
     extra = []
@@ -441,86 +384,15 @@ def what_if(
     return replace(w, notes=w.notes + tuple(extra)) if extra else w
 
 
-# ---- the report ---------------------------------------------------------------------------
-
-
-def _stage_name(name: str, lang: str) -> str:
-    return t({"balance": "min_coverage", "shortfall": "total_shortfall", "distance": "total_distance"}[name], lang)
-
-
-def fmt_stage(name: str, unit: str, value: float | None, lang: str, other: float | None = None,
-              signed: bool = False) -> str:
-    """A stage figure in its unit: ratio 0,75, need units 22, distance 4.884,8 km or 312 min;
-    more decimals (up to two more) when needed to tell ``value`` from ``other``."""
-    if value is None:
-        return "–"
-    sign = "+" if signed and value > 0 else ("−" if signed and value < 0 else "")
-    v = abs(value) if signed else value
-    dec = {"balance": 2, "shortfall": 0}.get(name, 0 if unit == "minutes" else 1)
-    if name != "shortfall":
-        start = dec
-        while (other is not None and dec < start + 2 and round(value, dec) == round(other, dec)
-               and abs(value - other) > EPS[name]):
-            dec += 1
-    text = sign + fmt_number(v, lang, dec)
-    if name != "distance":
-        return text
-    return f"{text} {t('pack_minutes', lang) if unit == 'minutes' else t('km', lang)}"
-
-
-def _moved_table(w: WhatIf, lang: str) -> list[str]:
-    """One row per remote unit whose partners changed: dropped and new partners, with km."""
-    rows: dict[str, dict] = {}
-    for kind, moved in (("removed", w.removed), ("added", w.added)):
-        for m in moved:
-            row = rows.setdefault(m.remote_code, {"name": m.remote_name, "removed": [], "added": []})
-            star = " *" if m.requested else ""
-            row[kind].append(f"{m.lowland_name} ({m.lowland_code}), {fmt_stage('distance', 'km', m.km, lang)}{star}")
-    out = [f"| {t('remote', lang)} | {t('wi_dropped_partners', lang)} | {t('wi_new_partners', lang)} |",
-           "|---|---|---|"]
-    for code, row in sorted(rows.items()):
-        out.append(f"| {row['name']} ({code}) | {'<br>'.join(row['removed']) or '–'} | "
-                   f"{'<br>'.join(row['added']) or '–'} |")
-    if any(m.requested for m in (*w.added, *w.removed)):
-        out += ["", f"\\* {t('wi_requested', lang)}"]
-    return out
-
-
-def whatif_markdown(w: WhatIf, lang: str = "vi") -> str:
-    """A short report: the change, possible or not (and why), cost per stage, pairs that moved."""
-    lines = [f"# {t('wi_title', lang)}", ""]
-    for keys, key in ((w.release, "wi_release"), (w.force, "wi_force"), (w.forbid, "wi_forbid")):
-        for k in keys:
-            lines.append(f"- {t(key, lang, pair=w.labels.get(k, f'{k[0]} – {k[1]}'))}")
-    lines.append("")
-    if w.status == "impossible":
-        lines.append(f"**{t('wi_impossible', lang)}**")
-        lines += [f"- {r.text(lang)}" for r in w.reasons]
-    elif w.status == "unknown":
-        lines.append(f"**{t('wi_unknown', lang)}**")
-        lines += [f"- {r.text(lang)}" for r in w.reasons]
-    else:
-        lines.append(f"**{t('wi_possible', lang)}**")
-        head = [t(k, lang) for k in ("pack_stage", "wi_before", "wi_after", "wi_change")]
-        lines += ["", f"## {t('wi_cost', lang)}", "", f"| {' | '.join(head)} |", "|---|---:|---:|---:|"]
-        for s in w.stages:
-            lines.append(
-                f"| {_stage_name(s.name, lang)} | {fmt_stage(s.name, s.unit, s.before, lang, s.after)} | "
-                f"{fmt_stage(s.name, s.unit, s.after, lang, s.before)} | "
-                f"{'=' if s.change == 'same' else fmt_stage(s.name, s.unit, s.delta, lang, signed=True)} |"
-            )
-        if w.every_stage_equal:
-            lines += ["", t("wi_no_cost", lang)]
-        lines += ["", f"## {t('wi_moved', lang)}", ""]
-        if not (w.added or w.removed):
-            lines.append(t("wi_none_moved", lang))
-        else:
-            lines += _moved_table(w, lang)
-    if w.notes:
-        lines += ["", f"## {t('wi_notes', lang)}", ""]
-        lines += [f"- {n.text(lang)}" for n in w.notes]
-    return "\n".join(lines) + "\n"
+# ---- files --------------------------------------------------------------------------------
 
 
 def whatif_json(w: WhatIf) -> str:
     return json.dumps(w.to_dict(), ensure_ascii=False, indent=2)
+
+
+def whatif_files(w: WhatIf, lang: str = DEFAULT_LANG) -> dict[str, object]:
+    """The report files of a what-if, ``{name: content}``: ``whatif.md`` (text in ``lang``)
+    and ``whatif.json`` (a dict), ready for :func:`matcher.io.files.write_outputs`, which
+    the caller may give the new plan's files too, to publish all in one step."""
+    return {"whatif.md": whatif_markdown(w, lang), "whatif.json": w.to_dict()}

@@ -2,9 +2,13 @@
 
 Plain data in, text out. This module reads the objects of :mod:`matcher.analysis.findings`
 (:class:`Rule`, :class:`Finding`, :class:`Fix`, :class:`Diagnosis`) and of
-:mod:`matcher.analysis.whatif` (:class:`WhatIf`) by their attributes only: it imports the
-model, the catalogue and nothing else, so it never pulls in the engine (ortools), pandas
-or the file writers.
+:mod:`matcher.analysis.whatif` (:class:`WhatIf`) by their attributes only. It imports the
+model, the catalogue and :mod:`matcher.analysis.findings` (plain data, standard library
+only), so it never pulls in the engine (ortools), pandas or the file writers; a test in
+``tests/render/test_text.py`` checks that in a fresh interpreter.
+
+:func:`fmt_stage` is also used by the analysis modules for the sentences they keep in both
+languages (what-if notes, the "why this partner" column).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import pickle
 import tomllib
 import unicodedata
 from dataclasses import replace
@@ -18,6 +19,7 @@ from matcher.analysis.diagnose import (
     Rule,
     deletion_filter,
     diagnose,
+    diagnosis_files,
     diagnosis_markdown,
     precheck,
     quickxplain,
@@ -277,6 +279,34 @@ def test_write_diagnosis(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         write_diagnosis(d, out, "vi")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_diagnosis_files_are_what_write_diagnosis_publishes(tmp_path):
+    """issue 7: diagnosis_files builds {name: text}; write_diagnosis publishes exactly those
+    bytes through write_outputs and leaves no temporary file behind."""
+    d = diagnose(load("counts"), PARAMS, lang="en")
+    files = diagnosis_files(d, "vi")
+    assert list(files) == ["diagnosis.json", "diagnosis.md"] and all(isinstance(v, str) for v in files.values())
+    assert json.loads(files["diagnosis.json"]) == d.to_dict("vi")
+    assert files["diagnosis.md"] == diagnosis_markdown(d, "vi")
+    written = write_diagnosis(d, tmp_path, "vi")
+    assert sorted(p.name for p in written) == sorted(files)
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == files
+
+
+def test_a_diagnosis_pickles_and_old_import_paths_work():
+    """issue 7: a Diagnosis (FrozenMap fields, not MappingProxyType) pickles to an equal object;
+    the data, the checks and the words are still importable from matcher.analysis.diagnose."""
+    from matcher.analysis import findings, prechecks
+    from matcher.analysis.diagnose import Diagnosis, Finding, Fix, finding_text, fix_text, rule_text
+    from matcher.render import text
+
+    d = diagnose(load("nobody_within_cap"), PARAMS, lang="en")
+    assert pickle.loads(pickle.dumps(d)) == d
+    assert (Diagnosis, Finding, Fix, Rule) == (findings.Diagnosis, findings.Finding, findings.Fix, findings.Rule)
+    assert precheck is prechecks.precheck
+    assert (rule_text, fix_text, finding_text, diagnosis_markdown) == (
+        text.rule_text, text.fix_text, text.finding_text, text.diagnosis_markdown)
 
 
 def test_diagnose_does_not_import_ortools():

@@ -95,6 +95,27 @@ def test_forbidding_a_pair_in_the_plan_moves_it_and_costs_the_kpi_difference(han
     json.dumps(w.to_dict())  # serialisable
 
 
+def test_whatif_files_publish_in_one_step(hand, tmp_path):
+    """issue 7: whatif_files gives whatif.md and whatif.json for write_outputs; the JSON written
+    is whatif_json's text; the old names still import from matcher.analysis.whatif."""
+    from matcher.analysis import compare as cmp
+    from matcher.analysis.whatif import Moved, StageCost, fmt_stage, whatif_files, whatif_json
+    from matcher.io.files import write_outputs
+    from matcher.render import text
+
+    p, res = hand
+    pair = min(k for k in keys(res) if k not in p.locked)
+    w = what_if(p, P1, res, forbid=[pair])
+    files = whatif_files(w, "en")
+    assert list(files) == ["whatif.md", "whatif.json"]
+    assert files["whatif.md"] == whatif_markdown(w, "en") and files["whatif.json"] == w.to_dict()
+    write_outputs(tmp_path, files, inputs=[])
+    assert (tmp_path / "whatif.json").read_text(encoding="utf-8") == whatif_json(w) + "\n"
+    assert (tmp_path / "whatif.md").read_text(encoding="utf-8") == files["whatif.md"]
+    assert (Moved, StageCost, fmt_stage, whatif_markdown) == (cmp.Moved, cmp.StageCost, text.fmt_stage,
+                                                              text.whatif_markdown)
+
+
 def test_bad_requests_are_input_errors(hand):
     """Unknown codes, a code on the wrong side, or a pair both forced and forbidden."""
     p, res = hand
