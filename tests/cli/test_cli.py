@@ -325,14 +325,14 @@ def test_same_seed_same_pairs_csv(runner, tmp_path):
 
 def test_no_solution_in_time_exits_4(runner, tmp_path, monkeypatch):
     """A solve that ends without any plan (time limit) exits 4 and writes nothing."""
-    import matcher.engine.stages
+    import matcher.jobs
     from matcher.result import Result, StageResult, Status
 
     def no_plan(problem, params=None, progress=None):
         stage = StageResult("balance", Status.UNKNOWN, None, None, 0.01, "ratio")
         return Result(Status.UNKNOWN, (stage,), (), 0.01, "stub")
 
-    monkeypatch.setattr(matcher.engine.stages, "solve", no_plan)
+    monkeypatch.setattr(matcher.jobs, "solve", no_plan)
     result = invoke(runner, "solve", TINY / "scenario.toml", "--out", tmp_path / "out")
     assert result.exit_code == 4
     assert folder_is_empty(tmp_path / "out")

@@ -1,0 +1,58 @@
+"""``matcher diagnose`` and ``matcher whatif``: questions asked of a scenario or a result."""
+
+from __future__ import annotations
+
+import typer
+
+from . import EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_OK, show_warnings
+from .options import Lang, OutReport, PairList, ResultDir, Settings, Target, check_lang, pair_args, with_settings
+
+
+@with_settings("tables", "rules", "params.time_limit_s")
+def diagnose(
+    target: Target = None,
+    out: OutReport = None,
+    lang: Lang = "vi",
+    *,
+    settings: Settings,
+) -> int:
+    """Why a scenario has no plan: quick checks, a minimal set of conflicting rules, and
+    fixes verified by a re-solve (exit 0; the report is also written with --out)."""
+    from ..jobs import check_out_dir, run_diagnose
+
+    check_lang(lang)
+    settings.check()
+    check_out_dir(out)
+    outcome = run_diagnose(settings.scenario(target), out, lang, warn=show_warnings())
+    typer.echo(outcome.text)
+    for p in outcome.written:
+        typer.echo(f"wrote {p}")
+    return EXIT_OK
+
+
+@with_settings("params.time_limit_s")
+def whatif(
+    result_dir: ResultDir,
+    force: PairList = None,
+    forbid: PairList = None,
+    release: PairList = None,
+    out: OutReport = None,
+    lang: Lang = "vi",
+    *,
+    settings: Settings,
+) -> int:
+    """Re-solve a result with pairs forced (--force), forbidden (--forbid) or an existing rule
+    lifted (--release), and report the cost per objective stage and the pairs that moved, or
+    why it is impossible. Exit 0 possible, 3 impossible, 4 undecided in the time limit."""
+    from ..jobs import check_out_dir, run_whatif
+
+    check_lang(lang)
+    changes = pair_args(force=force, forbid=forbid, release=release)
+    settings.check()
+    check_out_dir(out)
+    outcome = run_whatif(result_dir, **changes, out=out, lang=lang,
+                         time_limit_s=settings.values.get("params.time_limit_s"))
+    typer.echo(outcome.text)
+    for p in outcome.written:
+        typer.echo(f"wrote {p}")
+    return {"possible": EXIT_OK, "impossible": EXIT_INFEASIBLE}.get(outcome.status, EXIT_NO_SOLUTION)

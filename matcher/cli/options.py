@@ -1,0 +1,256 @@
+"""Every command-line option, declared once, and the checks made before any work.
+
+A scenario setting's option is named after the setting (``--max-distance-km`` sets
+``rules.max_distance_km``); :data:`SETTINGS` is the one table from setting to option, used
+both to declare the options (:func:`with_settings` adds a group of them to a command) and to
+name the option in an error message. :class:`Settings` holds what was given and checks it
+with the model's own validators (``Rules.problems()``, ``SolveParams.problems()``) before
+any table is read: ``--time-limit: value 'nan': must be a number of seconds > 0 …``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Annotated, Optional, get_args, get_type_hints
+
+import typer
+
+from ..errors import InputError, ValidationIssue
+from ..model import Rules, SolveParams
+
+# ---- the options ---------------------------------------------------------------------------
+
+Target = Annotated[Optional[Path], typer.Argument(
+    help="Scenario .toml or a units table (CSV/XLSX/GeoJSON/GPKG). Default: Da Nang 2025.")]
+ResultDir = Annotated[Path, typer.Argument(help="A folder written by matcher solve or matcher evaluate.")]
+
+Pairs = Annotated[Optional[Path], typer.Option("--pairs", help="Pairs table (locked/forbidden).")]
+Travel = Annotated[Optional[Path], typer.Option("--travel", help="Travel table (km, minutes).")]
+MaxDistanceKm = Annotated[Optional[float], typer.Option("--max-distance-km", help="Distance cap, road km.")]
+MaxMinutes = Annotated[Optional[float], typer.Option("--max-minutes", help="Travel-time cap, minutes.")]
+DetourFactor = Annotated[Optional[float], typer.Option("--detour-factor", help="Road km per geodesic km.")]
+DistanceMetric = Annotated[Optional[str], typer.Option("--distance-metric", help="km or minutes.")]
+RemoteMax = Annotated[Optional[int], typer.Option("--remote-max-partners", help="Max partners of a remote unit.")]
+LowlandMax = Annotated[Optional[int], typer.Option("--lowland-max-partners", help="Max partners of a lowland unit.")]
+RemoteMin = Annotated[Optional[int], typer.Option("--remote-min-partners", help="Min partners of a remote unit.")]
+LowlandMin = Annotated[Optional[int], typer.Option("--lowland-min-partners", help="Min partners of a lowland unit.")]
+Objectives = Annotated[Optional[str], typer.Option(
+    "--objectives", help="Stage order, comma-separated, from balance,shortfall,distance.")]
+Tolerance = Annotated[Optional[list[str]], typer.Option(
+    "--tolerance", help="Relative slack a stage leaves to the next, e.g. balance=0.05 (repeatable).")]
+TimeLimit = Annotated[Optional[float], typer.Option(
+    "--time-limit", help="Seconds for the solver: all stages of a solve together, or each check of a diagnosis.")]
+Workers = Annotated[Optional[int], typer.Option("--workers", help="CP-SAT workers (1 = reproducible).")]
+Seed = Annotated[Optional[int], typer.Option("--seed", help="Random seed.")]
+
+Lang = Annotated[str, typer.Option("--lang", help="Language of reports and labels: vi (default) or en.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="List every row behind each warning.")]
+OutFolder = Annotated[Path, typer.Option("--out", help="Folder for the result files.")]
+OutReport = Annotated[Optional[Path], typer.Option(
+    "--out", help="Folder for the report files (optional; diagnosis.* or whatif.* and the new plan's files).")]
+OutMap = Annotated[Path, typer.Option("--out", help="FILE.png, .pdf, .svg (static) or .html (interactive).")]
+OutPack = Annotated[Path, typer.Option("--out", help="The review pack, a .pdf file.")]
+Plan = Annotated[Path, typer.Option("--plan", help="The plan to score: a table with lowland_code, remote_code.")]
+Boundaries = Annotated[Optional[Path], typer.Option(
+    "--boundaries", help="Polygons (GeoJSON, GeoPackage, Shapefile) with a 'code' column, any declared CRS.")]
+PairList = Annotated[Optional[list[str]], typer.Option(help="LOWLAND_CODE:REMOTE_CODE (repeatable).")]
+Why = Annotated[bool, typer.Option(
+    "--why", help="Explain every pair in pairs.csv: domains, distance rank, and which objective stage "
+                  "decided it (one re-solve per new pair: about a minute for Da Nang).")]
+
+# setting -> its option: the one table (the scenario's settings are rules.* and params.*)
+SETTINGS = {
+    "pairs": Pairs, "travel": Travel,
+    "rules.max_distance_km": MaxDistanceKm, "rules.max_minutes": MaxMinutes,
+    "rules.detour_factor": DetourFactor, "rules.distance_metric": DistanceMetric,
+    "rules.lowland_min_partners": LowlandMin, "rules.lowland_max_partners": LowlandMax,
+    "rules.remote_min_partners": RemoteMin, "rules.remote_max_partners": RemoteMax,
+    "rules.objectives": Objectives, "rules.tolerances": Tolerance,
+    "params.time_limit_s": TimeLimit, "params.workers": Workers, "params.seed": Seed,
+}
+GROUPS = {
+    "tables": ("pairs", "travel"),
+    "rules": ("rules.max_distance_km", "rules.max_minutes", "rules.detour_factor", "rules.distance_metric",
+              "rules.remote_max_partners", "rules.lowland_max_partners", "rules.remote_min_partners",
+              "rules.lowland_min_partners"),
+    "stages": ("rules.objectives", "rules.tolerances"),
+    "solver": ("params.time_limit_s", "params.workers", "params.seed"),
+}
+
+
+def flag(setting: str) -> str:
+    """The option that sets ``setting`` (``rules.tolerances.balance`` -> ``--tolerance``)."""
+    parts = setting.split(".")
+    key = ".".join(parts[:2]) if parts[0] in ("rules", "params") else parts[0]
+    info = get_args(SETTINGS[key])[1]
+    return info.default if isinstance(info.default, str) else info.param_decls[0]
+
+
+def _param(setting: str) -> str:
+    return setting.split(".")[-1]
+
+
+# ---- what was given, and its checks ------------------------------------------------------------
+
+
+def _shown(value) -> str:
+    """A value as the user typed it: ``-5`` not ``-5.0``; ``nan``, ``inf``."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _model_problems(cls, values: dict) -> list[tuple[str, object, str]]:
+    """``cls.problems()`` on the defaults with ``values`` over them (no instance is built: the
+    constructor would raise on the first bad value instead of listing them all)."""
+    return cls.problems(SimpleNamespace(**{**vars(cls()), **values}))
+
+
+# with only one side's bound given, check it against the widest other bound
+_NEUTRAL = {"lowland_min_partners": 0, "remote_min_partners": 0,
+            "lowland_max_partners": 10_000, "remote_max_partners": 10_000}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The scenario settings given on the command line (``None`` where not given)."""
+
+    values: dict
+
+    def _given(self, prefix: str) -> dict:
+        return {k.split(".", 1)[1]: v for k, v in self.values.items() if k.startswith(prefix) and v is not None}
+
+    def _parsed_rules(self, issues: list) -> dict:
+        rules = self._given("rules.")
+        if "objectives" in rules:
+            rules["objectives"] = tuple(n.strip() for n in rules["objectives"].split(",") if n.strip())
+        if "tolerances" in rules:
+            tolerances = {}
+            for item in rules["tolerances"]:
+                name, sep, value = item.partition("=")
+                try:
+                    tolerances[name.strip()] = float(value)
+                except ValueError:
+                    sep = ""
+                if not sep:
+                    issues.append(ValidationIssue(flag("rules.tolerances"), None, None, item,
+                                                  "expected NAME=VALUE with NAME a stage and 0 <= VALUE < 1"))
+            rules["tolerances"] = tolerances
+        return rules
+
+    def problems(self) -> list[ValidationIssue]:
+        """Every bad value, each naming its option; checked alone, before any file is read."""
+        issues: list[ValidationIssue] = []
+        rules = self._parsed_rules(issues)
+        found = [(f"rules.{k}", v, m) for k, v, m in _model_problems(Rules, {**_NEUTRAL, **rules})]
+        found += [(f"params.{k}", v, m) for k, v, m in _model_problems(SolveParams, self._given("params."))]
+        for setting, value, message in found:
+            issues.append(self._issue(setting, value, message))
+        return issues
+
+    def _issue(self, setting: str, value, message: str) -> ValidationIssue:
+        if setting.startswith("rules.tolerances."):  # value is the tolerance, show NAME=VALUE
+            value = f"{setting.rsplit('.', 1)[1]}={_shown(value)}"
+        elif setting == "rules.tolerances":  # value is the unknown stage name
+            pass
+        else:
+            value = _shown(value)
+        return ValidationIssue(flag(setting), None, None, value, message)
+
+    def check(self) -> None:
+        """Raise :class:`InputError` listing every bad value (exit 2 before any work)."""
+        issues = self.problems()
+        if issues:
+            raise InputError(issues)
+
+    def apply(self, sc):
+        """``sc`` (a :class:`~matcher.io.inputs.Scenario`) with the given settings over its own.
+
+        A value good alone but not with the scenario's (``--lowland-max-partners 1`` under the
+        file's ``lowland_min = 2``) is reported naming the option."""
+        from ..io.inputs import with_overrides
+
+        self.check()
+        issues: list[ValidationIssue] = []
+        rules = self._parsed_rules(issues)
+        if "tolerances" in rules:
+            rules["tolerances"] = {**sc.rules.tolerances, **rules["tolerances"]}
+        merged = _model_problems(Rules, {**vars(sc.rules), **rules})
+        for key, value, message in merged:
+            side = key.split("_", 1)[0]
+            given = [k for k in (key, f"{side}_min_partners", f"{side}_max_partners") if k in rules]
+            setting = f"rules.{given[0] if given else key}"
+            if given and given[0] != key:
+                message = f"{key} {message}"
+            issues.append(self._issue(setting, value, message))
+        if issues:
+            raise InputError(issues)
+        return with_overrides(sc, pairs=self.values.get("pairs"), travel=self.values.get("travel"),
+                              rules=rules, params=self._given("params."))
+
+    def scenario(self, target: Path | None):
+        """Check the values, load the scenario (or the default), apply the values."""
+        from ..io.inputs import load_scenario
+
+        self.check()
+        return self.apply(load_scenario(target))
+
+
+def with_settings(*groups: str):
+    """Add the options of ``groups`` (names of :data:`GROUPS` or single settings) to a command.
+
+    The decorated function takes a ``settings`` keyword (a :class:`Settings`) in their place.
+    """
+    chosen = [s for g in groups for s in GROUPS.get(g, (g,))]
+
+    def decorate(fn):
+        hints = get_type_hints(fn, include_extras=True)
+        own = [p.replace(annotation=hints.get(p.name, p.annotation))
+               for p in inspect.signature(fn).parameters.values() if p.name != "settings"]
+        extra = [inspect.Parameter(_param(s), inspect.Parameter.KEYWORD_ONLY, default=None, annotation=SETTINGS[s])
+                 for s in chosen]
+        names = {_param(s): s for s in chosen}
+
+        @functools.wraps(fn)
+        def command(**kwargs):
+            given = {names[k]: kwargs.pop(k) for k in list(kwargs) if k in names}
+            return fn(**kwargs, settings=Settings(given))
+
+        params = sorted(own, key=lambda p: p.kind) + extra
+        command.__signature__ = inspect.Signature(params)
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        return command
+
+    return decorate
+
+
+# ---- other checks made before work ---------------------------------------------------------------
+
+
+def check_lang(lang: str) -> None:
+    """``--lang`` must name a language of the catalogue."""
+    from ..i18n import LANGS
+
+    if lang not in LANGS:
+        raise InputError([ValidationIssue("--lang", None, None, lang, f"use one of {', '.join(LANGS)}")])
+
+
+def pair_args(**items) -> dict[str, list[tuple[str, str]]]:
+    """``force=["20263:20941"]`` -> ``{"force": [("20263", "20941")]}``; every bad item reported."""
+    from ..io.inputs import parse_pair_args
+
+    issues, out = [], {}
+    for name, values in items.items():
+        try:
+            out[name] = parse_pair_args(f"--{name}", values or [])
+        except InputError as e:
+            issues += e.issues
+    if issues:
+        raise InputError(issues)
+    return out

@@ -1,0 +1,108 @@
+"""``matcher solve``, ``matcher evaluate``, ``matcher validate``: parse, call one job, map to an exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from . import EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_OK, err, show_warnings
+from .options import Lang, OutFolder, Plan, Quiet, Settings, Target, Verbose, Why, check_lang, with_settings
+
+
+def exit_for(status) -> int:
+    """The exit code of a result status: 0 a plan, 3 infeasible, 4 no plan in the time limit."""
+    from ..result import Status
+
+    if status.has_solution:
+        return EXIT_OK
+    return EXIT_INFEASIBLE if status is Status.INFEASIBLE else EXIT_NO_SOLUTION
+
+
+def print_result(problem, result, written) -> None:
+    """The status, the stages, the headline figures and the files written."""
+    from ..kpis import kpis
+
+    typer.echo(result.summary())
+    if result.status.has_solution:
+        k = kpis(problem, result)
+        typer.echo(f"smallest coverage {k.min_coverage:.3f}, total shortfall {k.total_shortfall}, "
+                   f"total distance {k.total_distance_km:.1f} km, longest {k.longest_km:.1f} km")
+    for p in written or []:
+        typer.echo(f"wrote {p}")
+
+
+@with_settings("tables", "rules", "stages", "solver")
+def solve(
+    target: Target = None,
+    out: OutFolder = Path("matcher-out"),
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    lang: Lang = "vi",
+    why: Why = False,
+    *,
+    settings: Settings,
+) -> int:
+    """Solve a scenario and write pairs.csv, remote_summary.csv, lowland_summary.csv,
+    units.csv (each with a .csvt for QGIS), summary.json and plan.xlsx to --out. When the
+    rules cannot all hold (exit 3), write diagnosis.json and diagnosis.md there, beside
+    any earlier plan (which is kept; the next plan written there removes the diagnosis)."""
+    from ..jobs import check_out_dir, run_solve
+
+    check_lang(lang)
+    settings.check()
+    check_out_dir(out)
+    sc = settings.scenario(target)
+    outcome = run_solve(sc, out, lang, why, progress=None if quiet else err, warn=show_warnings(verbose))
+    print_result(outcome.problem, outcome.result, [] if outcome.diagnosis else outcome.written)
+    if outcome.diagnosis is not None:
+        err(outcome.diagnosis_text)
+        for p in outcome.written:
+            typer.echo(f"wrote {p}")
+    elif not outcome.status.has_solution:
+        err("no solution found within the time limit; try a longer --time-limit. Nothing was written.")
+    return exit_for(outcome.status)
+
+
+@with_settings("tables", "rules", "stages", "solver")
+def evaluate(
+    target: Target = None,
+    plan: Plan = ...,
+    out: OutFolder = Path("matcher-eval"),
+    verbose: Verbose = False,
+    *,
+    settings: Settings,
+) -> int:
+    """Score a hand-made plan with the same outputs, plus the rules it breaks (exit 0)."""
+    from ..jobs import check_out_dir, run_evaluate
+
+    settings.check()
+    check_out_dir(out)
+    sc = settings.scenario(target)
+    outcome = run_evaluate(sc, plan, out, warn=show_warnings(verbose))
+    print_result(outcome.problem, outcome.result, outcome.written)
+    if outcome.broken:
+        typer.echo(f"the plan breaks {len(outcome.broken)} rule(s):")
+        for b in outcome.broken:
+            typer.echo(f"  - {b}")
+    else:
+        typer.echo("the plan keeps every rule")
+    return EXIT_OK if outcome.result.status.has_solution else exit_for(outcome.result.status)
+
+
+@with_settings("tables", "rules")
+def validate(
+    target: Target = None,
+    verbose: Verbose = False,
+    *,
+    settings: Settings,
+) -> int:
+    """Check every input file and report every problem at once (exit 0 or 2)."""
+    from ..jobs import check_scenario
+
+    outcome = check_scenario(settings.scenario(target), warn=show_warnings(verbose))
+    p = outcome.problem
+    typer.echo(f"ok: {len(p.lowland)} lowland, {len(p.remote)} remote, "
+               f"{len(p.locked)} locked, {len(p.forbidden)} forbidden pairs, "
+               f"{outcome.allowed_pairs} allowed pairs, domains: {', '.join(p.domains) or '(none)'}")
+    return EXIT_OK

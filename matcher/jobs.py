@@ -1,0 +1,303 @@
+"""The flows behind the commands, as library functions (no typer, no printing).
+
+Each function does one job from inputs already parsed to files published, and returns
+an outcome the caller (the command line, a notebook) turns into words and an exit code:
+
+- :func:`run_solve`: load -> solve -> (explain) -> write the plan; or, when the rules
+  cannot all hold, diagnose -> write ``diagnosis.json``/``diagnosis.md`` *beside* whatever
+  the folder held (an earlier plan is kept; a new plan removes a stale diagnosis);
+- :func:`run_evaluate`: score a hand-made plan and write it like a solved one;
+- :func:`check_scenario`: read every table and count the allowed pairs (``validate``);
+- :func:`run_diagnose`: why a scenario has no plan;
+- :func:`run_whatif`: re-solve a result folder with pairs forced/forbidden/released and
+  publish ``whatif.md``, ``whatif.json`` and the new plan's files in one step;
+- :func:`draw_map_file`, :func:`write_pack_file`: a map or the committee pack as one file.
+
+Every file goes out through :func:`matcher.io.files.write_outputs` (folders) or
+:func:`matcher.io.files.publish_file` (single files), which refuse to overwrite an input.
+``progress`` receives optional progress lines; ``warn`` the load warnings
+(:class:`~matcher.errors.MatcherWarning`, grouped by kind) as soon as the tables are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .analysis.diagnose import DIAGNOSIS_FILES
+from .engine import evaluate, solve
+from .errors import InputError, ValidationIssue, group_warnings
+from .io.files import publish_file, write_outputs
+from .io.inputs import Scenario, load_problem, load_scenario, read_plan
+from .io.result_tables import broken_rules, output_files
+from .model import Problem
+from .result import Result, Status
+
+Progress = Callable[[str], None] | None
+Warn = Callable[[list], None] | None
+
+PLAN_FILES = ("pairs.csv", "pairs.csvt", "remote_summary.csv", "remote_summary.csvt", "lowland_summary.csv",
+              "lowland_summary.csvt", "units.csv", "units.csvt", "summary.json", "plan.xlsx")
+MAP_SUFFIXES = (".png", ".pdf", ".svg", ".html")
+
+
+# ---- outcomes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SolveOutcome:
+    """What :func:`run_solve` did: the result, and the files it published."""
+
+    problem: Problem
+    result: Result
+    warnings: list = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    diagnosis: object | None = None  # a Diagnosis when the rules cannot all hold
+    diagnosis_text: str = ""  # its markdown, in the run's language
+
+    @property
+    def status(self) -> Status:
+        return self.result.status
+
+
+@dataclass(frozen=True)
+class EvaluateOutcome:
+    """What :func:`run_evaluate` did: the scored plan, the rules it breaks, the files."""
+
+    problem: Problem
+    result: Result
+    broken: list[str]
+    warnings: list = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What :func:`check_scenario` found: the problem and its number of allowed pairs."""
+
+    problem: Problem
+    allowed_pairs: int
+    warnings: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DiagnoseOutcome:
+    """What :func:`run_diagnose` found, as data and as markdown, and the files written."""
+
+    diagnosis: object
+    text: str
+    written: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WhatIfOutcome:
+    """What :func:`run_whatif` found (``whatif.status``: possible, impossible, undecided)."""
+
+    whatif: object
+    text: str
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.whatif.status
+
+
+# ---- checks done before any work -------------------------------------------------------------
+
+
+def _issue(where: str, value, message: str) -> InputError:
+    return InputError([ValidationIssue(where, None, None, None if value is None else str(value), message)])
+
+
+def check_out_dir(out: Path | None, option: str = "--out") -> None:
+    """A result folder must be a folder, or creatable: no existing file at it or above it."""
+    if out is None:
+        return
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise _issue(option, out, "is a file; give a folder")
+    _check_parents(out, option)
+
+
+def check_out_file(out: Path, suffixes: Sequence[str], option: str = "--out") -> None:
+    """A single output file: one of ``suffixes``, not a folder, and under no existing file."""
+    out = Path(out)
+    if out.suffix.lower() not in suffixes:
+        raise _issue(option, out, f"use a file ending in {', '.join(suffixes)}")
+    if out.is_dir():
+        raise _issue(option, out, "is a folder; give a file name")
+    _check_parents(out, option)
+
+
+def _check_parents(out: Path, option: str) -> None:
+    for parent in out.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise _issue(option, out, f"{parent} is a file, so nothing can be written under it")
+            return
+
+
+def _tables(sc: Scenario) -> dict[str, str | None]:
+    """The pairs and travel tables a run used, recorded so that a result can be re-solved."""
+    return {"pairs": str(sc.pairs) if sc.pairs else None, "travel": str(sc.travel) if sc.travel else None}
+
+
+def _origin(sc: Scenario) -> str:
+    return str(sc.path) if sc.path else str(sc.units)
+
+
+def load(sc: Scenario, warn: Warn = None) -> tuple[Problem, list]:
+    """Read every table of ``sc``; hand the warnings, grouped by kind, to ``warn``.
+
+    Returns the problem and the warnings as io gave them (for summary.json)."""
+    problem, warns = load_problem(sc)
+    if warn is not None and warns:
+        warn(group_warnings(warns))
+    return problem, list(warns)
+
+
+# ---- solve, evaluate, validate ---------------------------------------------------------------
+
+
+def run_solve(sc: Scenario, out: Path, lang: str = "vi", why: bool = False, progress: Progress = None,
+              warn: Warn = None) -> SolveOutcome:
+    """Solve ``sc`` and publish the plan to ``out``; if infeasible, publish the diagnosis instead.
+
+    A plan replaces the folder's plan files and removes a diagnosis left by an earlier run.
+    A diagnosis is written beside what the folder holds: an earlier plan stays readable.
+    When no plan is found in the time limit, nothing is written.
+    """
+    check_out_dir(out)
+    problem, warns = load(sc, warn)
+    if progress:
+        progress(f"{problem.name}: {len(problem.lowland)} lowland, {len(problem.remote)} remote, "
+                 f"{len(problem.locked)} locked pairs; time limit {sc.params.time_limit_s:g} s")
+    result = solve(problem, sc.params, progress)
+    if result.status.has_solution:
+        reasons = None
+        if why:
+            from .analysis.explain import why as explain
+
+            if progress:
+                progress("explaining every pair (one re-solve per new pair) ...")
+            reasons = explain(problem, result, sc.params)
+        files = output_files(problem, result, _origin(sc), warns, why=reasons, inputs=_tables(sc))
+        written = write_outputs(out, files, sc.inputs, drop=DIAGNOSIS_FILES)
+        return SolveOutcome(problem, result, group_warnings(warns), written)
+    if result.status is Status.INFEASIBLE:
+        from .analysis.diagnose import diagnose, diagnosis_files, diagnosis_markdown
+
+        if progress:
+            progress("infeasible: the rules cannot all hold; diagnosing ...")
+        d = diagnose(problem, sc.params, lang)
+        text = diagnosis_markdown(d, lang)
+        written = write_outputs(out, diagnosis_files(d, lang), sc.inputs)
+        return SolveOutcome(problem, result, group_warnings(warns), written, d, text)
+    return SolveOutcome(problem, result, group_warnings(warns))
+
+
+def run_evaluate(sc: Scenario, plan: Path, out: Path, warn: Warn = None) -> EvaluateOutcome:
+    """Score the hand-made ``plan`` (a table with lowland_code, remote_code) and publish it to ``out``."""
+    check_out_dir(out)
+    problem, warns = load(sc, warn)
+    pairs = read_plan(plan, problem)
+    result = evaluate(problem, pairs, sc.params)
+    broken = broken_rules(problem, result)
+    files = output_files(problem, result, _origin(sc), warns, broken, inputs=_tables(sc))
+    written = write_outputs(out, files, [*sc.inputs, Path(plan)])
+    return EvaluateOutcome(problem, result, broken, group_warnings(warns), written)
+
+
+def check_scenario(sc: Scenario, warn: Warn = None) -> CheckOutcome:
+    """Read every table of ``sc`` (every problem at once) and count the allowed pairs."""
+    from .distance import candidates
+
+    problem, warns = load(sc, warn)
+    return CheckOutcome(problem, len(candidates(problem)), group_warnings(warns))
+
+
+# ---- diagnose and what-if ----------------------------------------------------------------------
+
+
+def run_diagnose(sc: Scenario, out: Path | None = None, lang: str = "vi", warn: Warn = None) -> DiagnoseOutcome:
+    """Why ``sc`` has no plan; with ``out``, publish ``diagnosis.json`` and ``diagnosis.md`` there."""
+    from .analysis.diagnose import diagnose, diagnosis_files, diagnosis_markdown
+
+    check_out_dir(out)
+    problem, _ = load(sc, warn)
+    d = diagnose(problem, sc.params, lang)
+    text = diagnosis_markdown(d, lang)
+    written = [] if out is None else write_outputs(out, diagnosis_files(d, lang), sc.inputs)
+    return DiagnoseOutcome(d, text, written)
+
+
+def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | None = None, lang: str = "vi",
+               time_limit_s: float | None = None) -> WhatIfOutcome:
+    """Re-solve the result in ``result_dir`` with pairs forced, forbidden or released.
+
+    With ``out``, ``whatif.md``, ``whatif.json`` and (when possible) the new plan's files are
+    published together; the result folder itself and the scenario's inputs are never overwritten.
+    """
+    from .analysis.whatif import what_if, whatif_json, whatif_markdown
+    from .io.resultdir import problem_for_result, read_result_dir
+
+    check_out_dir(out)
+    problem, params = problem_for_result(result_dir)
+    if time_limit_s is not None:
+        params = replace(params, time_limit_s=time_limit_s)
+    base = read_result_dir(result_dir)
+    w = what_if(problem, params, base, force, forbid, release=release)
+    text = whatif_markdown(w, lang)
+    written: list[Path] = []
+    if out is not None:
+        origin = base.summary.get("scenario", {})
+        files: dict = {}
+        if w.result is not None and w.result.status.has_solution:
+            files = output_files(problem, w.result, origin.get("file"), [], inputs={
+                "pairs": origin.get("pairs_file"), "travel": origin.get("travel_file")})
+        files["whatif.md"], files["whatif.json"] = text, whatif_json(w)
+        protected = [Path(result_dir) / n for n in PLAN_FILES]
+        if origin.get("file"):
+            protected += load_scenario(Path(origin["file"])).inputs
+        protected += [Path(f) for f in (origin.get("pairs_file"), origin.get("travel_file")) if f]
+        written = write_outputs(out, files, protected)
+    return WhatIfOutcome(w, text, written)
+
+
+# ---- single files: maps and the committee pack -------------------------------------------------
+
+
+def _drawing_inputs(result_dir: Path, boundaries: Path | None):
+    from .io.inputs import read_boundaries
+    from .io.resultdir import read_result_dir
+
+    view = read_result_dir(result_dir)
+    polys = read_boundaries(boundaries) if boundaries else None
+    protect = [Path(result_dir) / n for n in (*PLAN_FILES, *DIAGNOSIS_FILES)]
+    return view, polys, protect + ([Path(boundaries)] if boundaries else [])
+
+
+def draw_map_file(result_dir: Path, out: Path, boundaries: Path | None = None, lang: str = "vi") -> Path:
+    """Draw the result in ``result_dir`` to ``out``: PNG, PDF (A3) or SVG, or one offline HTML file."""
+    out = Path(out)
+    check_out_file(out, MAP_SUFFIXES)
+    view, polys, protect = _drawing_inputs(result_dir, boundaries)
+    if out.suffix.lower() == ".html":
+        from .render.web import render_html
+
+        return publish_file(out, lambda p: p.write_text(render_html(view, polys, lang), encoding="utf-8"), protect)
+    from .render.maps import save_map
+
+    name = Path(boundaries).name if boundaries else None
+    return publish_file(out, lambda p: save_map(view, polys, lang, p, name), protect)
+
+
+def write_pack_file(result_dir: Path, out: Path, boundaries: Path | None = None, lang: str = "vi") -> Path:
+    """Build the committee review pack (PDF) of the result in ``result_dir`` at ``out``."""
+    from .render.pack import write_pack
+
+    out = Path(out)
+    check_out_file(out, (".pdf",))
+    view, polys, protect = _drawing_inputs(result_dir, boundaries)
+    return publish_file(out, lambda p: write_pack(view, polys, lang, p), protect)
