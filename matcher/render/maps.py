@@ -1,9 +1,13 @@
 """Static maps of a result (PNG, PDF at A3 landscape with real text, SVG). Never solves.
 
-``draw_map(view, boundaries, lang)`` returns a matplotlib Figure; ``save_map`` writes it.
-Coordinates are projected to the UTM zone of the units (metres), so the scale bar is true.
-The dense urban core gets an inset of its own, so labels there do not pile up; labels are
-spread with adjustText and linked to their unit by a leader line when moved.
+``plot_plan(view, boundaries, lang, ax=None)`` draws the plan (polygons or points shaded by
+coverage, pair lines, markers, names, north arrow, scale bar) into one matplotlib Axes, made
+when none is given, to compose into figures of your own. ``draw_map(view, boundaries, lang)``
+is the committee's A3 sheet built from it: title, the plan, an inset for the dense urban core
+(so labels there do not pile up), legend, headline figures and sources; ``save_map`` writes
+it. Coordinates are projected to the UTM zone of the units (metres), so the scale bar is
+true. Labels are spread with adjustText and linked to their unit by a leader line when
+moved. Text passes through :func:`matcher.render.common.printable` (no control characters).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -20,6 +25,7 @@ from matplotlib.patches import Patch, Rectangle
 from .. import __version__
 from ..i18n import fmt_date, fmt_km, fmt_number, fmt_percent, t
 from ..io.resultdir import ResultView
+from .common import clean_view, printable, repairs_note
 from .style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR, coverage_colour, coverage_labels
 
 A3_LANDSCAPE = (16.54, 11.69)  # inches
@@ -76,10 +82,11 @@ def _urban_core(pts) -> tuple[float, float, float, float] | None:
     low = pts[pts["role"] == "lowland"]
     if len(low) < 8:
         return None
+    from scipy.spatial import cKDTree
+
     xy = low[["x", "y"]].to_numpy()
-    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
     r = INSET_RADIUS_KM * 1000
-    counts = (d < r).sum(axis=1)
+    counts = np.asarray(cKDTree(xy).query_ball_point(xy, np.nextafter(r, 0), return_length=True))  # d < r
     if counts.max() < 6:
         return None
     cx, cy = xy[counts.argmax()]
@@ -191,8 +198,11 @@ def _footer(fig, view: ResultView, polys, boundaries_name: str | None, lang: str
     assumptions = view.assumptions(lang)
     if assumptions:
         lines.append(f"{t('assumptions', lang)}: " + " ".join(assumptions))
+    repairs = repairs_note(view.summary, lang)
+    if repairs:
+        lines.append(repairs)
     lines.append(t("made_with", lang, version=__version__))
-    text = "\n".join(textwrap.fill(line, 260) for line in lines)
+    text = "\n".join(textwrap.fill(printable(line), 260) for line in lines)
     fig.text(0.02, 0.012, text, fontsize=6.2, va="bottom", ha="left", color="#333333", linespacing=1.25)
 
 
@@ -231,56 +241,75 @@ def _headline(fig, view: ResultView, lang: str) -> None:
         y -= 0.017
 
 
-def draw_map(view: ResultView, boundaries=None, lang: str = "vi", boundaries_name: str | None = None) -> Figure:
-    """The committee map of a result, as an A3-landscape matplotlib Figure (no pyplot state)."""
+def plot_plan(view: ResultView, boundaries=None, lang: str = "vi", *, ax: Axes | None = None,
+              extent: tuple[float, float, float, float] | None = None,
+              unnamed: tuple[float, float, float, float] | None = None) -> Axes:
+    """Draw the plan into ``ax`` (a new figure's only axes when None) and return the axes.
+
+    Remote units are shaded by coverage (polygons from ``boundaries``, EPSG:4326 with
+    ``code``, or points), existing twinnings solid, new ones dashed, names spread apart.
+    ``extent`` (x0, x1, y0, y1 in the plan's UTM metres) draws only that part, at the detail
+    of an inset; ``unnamed``, a box of the same kind, leaves its units unnamed (an inset
+    names them). Without ``extent`` the axes is framed on the paired units, with a north
+    arrow (label in ``lang``) and a scale bar."""
+    t("north", lang)  # an unknown language fails before any drawing
+    view = clean_view(view)
     with matplotlib.rc_context(STYLE):
-        return _draw(view, boundaries, lang, boundaries_name)
-
-
-def _draw(view: ResultView, boundaries, lang: str, boundaries_name: str | None) -> Figure:
-    pts, polys = _project(view, boundaries)
-    fig = Figure(figsize=A3_LANDSCAPE)
-    fig.text(0.02, 0.965, t("title", lang), fontsize=20, fontweight="bold", va="top")
-    when = fmt_date(view.created, lang)
-    fig.text(0.02, 0.928, f"{t('scenario', lang, name=view.scenario_name)}    {t('date', lang, date=when)}",
-             fontsize=11, va="top", color="#333333")
-    ax = fig.add_axes((0.02, 0.085, 0.64, 0.83))
-    box = _urban_core(pts)
-    labels: list = []
-    main_polys = _simplified(polys, SIMPLIFY_M)
-    _draw_layers(ax, view, pts, main_polys, labels, box=box, in_inset=False)
-    _frame(ax, pts, polys)
-    for side in ax.spines.values():
-        side.set_color("#999999")
-    _north_arrow(ax, t("north", lang))
-    _scale_bar(ax)
-    if box is not None:
-        ax.add_patch(Rectangle((box[0], box[2]), box[1] - box[0], box[3] - box[2], fill=False,
-                                   ec="#333333", lw=1.0, ls="--", zorder=9))
-        iax = fig.add_axes((0.675, 0.42, 0.3, 0.49))
-        inset_labels: list = []
-        inset_polys = None
+        if ax is None:
+            ax = Figure(figsize=(10, 10)).add_axes((0.02, 0.02, 0.96, 0.96))
+        pts, polys = _project(view, boundaries)
+        labels: list = []
+        if extent is None:
+            _draw_layers(ax, view, pts, _simplified(polys, SIMPLIFY_M), labels, box=unnamed, in_inset=False)
+            _frame(ax, pts, polys)
+            for side in ax.spines.values():
+                side.set_color("#999999")
+            _north_arrow(ax, t("north", lang))
+            _scale_bar(ax)
+            _spread(ax, labels, pts, 0.15)
+            return ax
+        clipped = None
         if polys is not None:
             from shapely.geometry import box as make_box
 
-            inset_polys = _simplified(polys.clip(make_box(box[0], box[2], box[1], box[3])), INSET_SIMPLIFY_M)
-        _draw_layers(iax, view, pts, inset_polys, inset_labels, box=box, in_inset=True)
-        iax.set_xlim(box[0], box[1])
-        iax.set_ylim(box[2], box[3])
-        iax.set_aspect("equal")
-        iax.set_xticks([])
-        iax.set_yticks([])
-        iax.set_xlabel("")
-        iax.set_ylabel("")
-        iax.set_title(t("inset", lang), fontsize=10, loc="left")
-        _scale_bar(iax)
-        inside = pts[[_inside(x, y, box) for x, y in zip(pts["x"], pts["y"], strict=True)]]
-        _spread(iax, inset_labels, inside, 0.05)
-    _spread(ax, labels, pts, 0.15)
-    _legend(fig, lang)
-    _headline(fig, view, lang)
-    _footer(fig, view, polys, boundaries_name, lang)
-    return fig
+            clipped = _simplified(polys.clip(make_box(extent[0], extent[2], extent[1], extent[3])), INSET_SIMPLIFY_M)
+        _draw_layers(ax, view, pts, clipped, labels, box=extent, in_inset=True)
+        ax.set_xlim(extent[0], extent[1])
+        ax.set_ylim(extent[2], extent[3])
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        _scale_bar(ax)
+        inside = pts[[_inside(x, y, extent) for x, y in zip(pts["x"], pts["y"], strict=True)]]
+        _spread(ax, labels, inside, 0.05)
+        return ax
+
+
+def draw_map(view: ResultView, boundaries=None, lang: str = "vi", boundaries_name: str | None = None) -> Figure:
+    """The committee map of a result, as an A3-landscape matplotlib Figure (no pyplot state):
+    :func:`plot_plan` on the left, its urban core again in an inset on the right, with the
+    legend, the headline figures and the sources."""
+    t("title", lang)
+    view = clean_view(view)
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=A3_LANDSCAPE)
+        fig.text(0.02, 0.965, t("title", lang), fontsize=20, fontweight="bold", va="top")
+        when = fmt_date(view.created, lang)
+        fig.text(0.02, 0.928, f"{t('scenario', lang, name=view.scenario_name)}    {t('date', lang, date=when)}",
+                 fontsize=11, va="top", color="#333333")
+        box = _urban_core(_project(view, None)[0])
+        ax = plot_plan(view, boundaries, lang, ax=fig.add_axes((0.02, 0.085, 0.64, 0.83)), unnamed=box)
+        if box is not None:
+            ax.add_patch(Rectangle((box[0], box[2]), box[1] - box[0], box[3] - box[2], fill=False,
+                                   ec="#333333", lw=1.0, ls="--", zorder=9))
+            iax = plot_plan(view, boundaries, lang, ax=fig.add_axes((0.675, 0.42, 0.3, 0.49)), extent=box)
+            iax.set_title(t("inset", lang), fontsize=10, loc="left")
+        _legend(fig, lang)
+        _headline(fig, view, lang)
+        _footer(fig, view, boundaries, printable(boundaries_name) if boundaries_name else None, lang)
+        return fig
 
 
 def save_map(view: ResultView, boundaries, lang: str, path: Path, boundaries_name: str | None = None) -> None:

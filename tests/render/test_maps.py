@@ -105,12 +105,57 @@ def test_boundaries_without_crs_exit_2(result_dir, tmp_path):
 
 
 def test_static_and_web_maps_share_colours():
-    """The HTML map's coverage classes and pair colours are those of matcher.render.style."""
-    from matcher.render import web as webmap
-    from matcher.render.style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR
+    """issue 7: the HTML map takes its coverage classes and pair colours from matcher.render.style as data;
+    the page's script and style sheet do not type them again."""
+    import json
 
-    script = webmap._SCRIPT
-    positions = [script.index(f"'{colour}'") for _, colour in COVERAGE_CLASSES]
-    assert positions == sorted(positions)
-    css = Path(webmap.__file__).read_text(encoding="utf-8")
-    assert f"--locked:{LOCKED_COLOUR}" in css and f"--new:{NEW_COLOUR}" in css
+    from matcher.render.style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR, NO_DATA
+    from matcher.render.web import _style, asset
+
+    style = json.loads(json.dumps(_style()))  # what travels in the page's JSON
+    assert [(c["hi"], c["color"]) for c in style["classes"]] == [
+        (None if hi == float("inf") else hi, colour) for hi, colour in COVERAGE_CLASSES]
+    assert (style["no_data"], style["locked"], style["new"]) == (NO_DATA, LOCKED_COLOUR, NEW_COLOUR)
+    code = (asset("map.js") + asset("map.css") + asset("page.html")).lower()
+    for colour in [c for _, c in COVERAGE_CLASSES] + [NO_DATA, LOCKED_COLOUR, NEW_COLOUR]:
+        assert colour.lower() not in code, colour
+
+
+def test_plot_plan_draws_into_a_given_axes_or_its_own(result_dir):
+    """issue 7: plot_plan draws the plan layers into the axes it is given (one line per pair), or makes
+    a figure of its own; draw_map composes it (main map and inset)."""
+    from matplotlib.figure import Figure
+
+    from matcher.io.resultdir import read_result_dir
+    from matcher.render.maps import draw_map, plot_plan
+    from matcher.render.style import LOCKED_COLOUR, NEW_COLOUR
+
+    view = read_result_dir(result_dir)
+    fig = Figure(figsize=(6, 6))
+    ax = fig.add_subplot()
+    assert plot_plan(view, None, "en", ax=ax) is ax
+    colours = {LOCKED_COLOUR, NEW_COLOUR}
+    assert sum(ln.get_color() in colours for ln in ax.get_lines()) == len(view.pairs)
+    assert {tx.get_text() for tx in ax.texts} >= {"Trà Linh", "An Hải"}
+    own = plot_plan(view)
+    assert own.figure is not fig and sum(ln.get_color() in colours for ln in own.get_lines()) == len(view.pairs)
+    sheet = draw_map(view, None, "vi")
+    assert len(sheet.axes) >= 3  # plan, inset, legend
+
+
+def test_map_shows_one_sentence_about_input_repairs(result_dir, tmp_path):
+    """issue 7: the static map's footer carries one sentence about input repairs, not one line per row."""
+    import json
+    import shutil
+
+    from matcher.i18n import t
+
+    copy = tmp_path / "result"
+    shutil.copytree(result_dir, copy)
+    summary = json.loads((copy / "summary.json").read_text(encoding="utf-8"))
+    summary["warnings"] = [f"units.csv:{r}: code '{r}' read as '{r:05d}'" for r in range(2, 168)]
+    summary.pop("warning_details", None)
+    (copy / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    text = " ".join(pdf_text(draw(copy, tmp_path / "m.pdf", "--lang", "en")).split())
+    assert text.count(t("input_repairs", "en", n="166")) == 1
+    assert "read as" not in text

@@ -257,7 +257,8 @@ def test_pack_strings_have_both_languages_and_glyphs():
     from matplotlib import ft2font
     from matplotlib.font_manager import FontProperties, findfont
 
-    source = (Path(__file__).resolve().parents[2] / "matcher" / "render" / "pack.py").read_text(encoding="utf-8")
+    render = Path(__file__).resolve().parents[2] / "matcher" / "render"
+    source = "".join((render / f).read_text(encoding="utf-8") for f in ("pack.py", "pdf.py", "common.py"))
     used = set(re.findall(r'\bt\(\s*"(\w+)"', source))
     keys = used | {k for k in STRINGS if k.startswith(("pack_", "stage_", "status_", "domain_"))}
     assert "title" in keys and "pack_page" in keys
