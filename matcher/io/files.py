@@ -1,101 +1,285 @@
-"""Writing output files: the one publisher of result folders and the one cell writer.
+"""Writing output files: the one publisher of result folders and single files.
 
-(Being reworked: see issue 7, items 3 and 4.)
+:func:`write_outputs` (a result folder) and :func:`publish_file` (a map, a pack) build
+every output beside its target and move it into place in one step, so a reader sees the
+old outputs or the new ones, never a mix; temp entries of killed runs are removed by the
+next run. The cells themselves are written by :mod:`matcher.io.cells` (re-exported here):
+text never becomes a formula, integers stay integers, JSON is always valid.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
+import secrets
 import shutil
-import tempfile
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import pandas as pd
-
 from ..errors import InputError, ValidationIssue
+from .cells import (
+    FILE_MODE,
+    csv_frame,
+    csvt_text,
+    escape_text,
+    json_text,
+    output_names,
+    unescape_text,
+    write_csv,
+    write_one,
+    write_xlsx,
+)
+
+DIR_MODE = 0o755
+_UID = os.getuid() if hasattr(os, "getuid") else -1
+STALE_AFTER_S = 3600.0  # a temp entry older than this is a leftover even if its pid lives
+__all__ = ["clean_leftovers", "csv_frame", "csvt_text", "escape_text", "json_text", "output_names",
+           "publish_file", "unescape_text", "write_csv", "write_one", "write_outputs", "write_xlsx"]
+
+TEMP = re.compile(r"^\.matcher-(?P<kind>tmp|old)-(?P<name>.+)-(?P<pid>\d+)-(?P<rand>[0-9a-f]{8})(?P<ext>\.[^-]*)?$")
 
 
-def _csvt(frame: pd.DataFrame) -> str:
-    """GDAL/QGIS column types for a CSV (so codes stay text in QGIS)."""
-    kinds = []
-    for dtype in frame.dtypes:
-        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-            kinds.append('"String"')
-        elif pd.api.types.is_integer_dtype(dtype):
-            kinds.append('"Integer"')
-        else:
-            kinds.append('"Real"')
-    return ",".join(kinds) + "\n"
+# ---- temp entries ----------------------------------------------------------------------------
 
 
-def _write_one(target: Path, content) -> list[str]:
-    """Write one output; returns the names written (a CSV brings its .csvt)."""
-    if target.suffix == ".csv":
-        content.to_csv(target, index=False, encoding="utf-8-sig")
-        target.with_suffix(".csvt").write_text(_csvt(content), encoding="utf-8")
-        return [target.name, target.with_suffix(".csvt").name]
-    if target.suffix == ".xlsx":
-        with pd.ExcelWriter(target, engine="openpyxl") as xl:
-            for sheet, frame in content.items():
-                frame.to_excel(xl, sheet_name=sheet[:31], index=False)
-        return [target.name]
-    if isinstance(content, str):  # already-formatted text (markdown, JSON)
-        target.write_text(content if content.endswith("\n") else content + "\n", encoding="utf-8")
+def _temp_name(kind: str, name: str, ext: str = "") -> str:
+    return f".matcher-{kind}-{name}-{os.getpid()}-{secrets.token_hex(4)}{ext}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except PermissionError:  # someone else's process
+        return True
+    except (OSError, OverflowError, ValueError):
+        return False
+    return True
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
     else:
-        target.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return [target.name]
+        path.unlink(missing_ok=True)
+
+
+def clean_leftovers(folder: Path) -> list[Path]:
+    """Remove the ``.matcher-*`` temp entries that killed runs left in ``folder``: those
+    whose process is gone, and any older than an hour. A killed swap's previous folder
+    (``.matcher-old-<name>-…``) is renamed back to ``<name>`` if that is missing. Returns
+    the entries removed or restored."""
+    done = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return done
+    now = time.time()
+    for entry in entries:
+        if not entry.name.startswith(".matcher-"):
+            continue
+        m = TEMP.match(entry.name)
+        try:
+            st = entry.lstat()
+        except OSError:
+            continue
+        old = now - st.st_mtime > STALE_AFTER_S
+        # a pid means something only for our own entries on this machine (a shared drive
+        # holds colleagues' runs too): others' go by age alone
+        ours = m is not None and int(m["pid"]) != os.getpid() and st.st_uid == _UID
+        if not (old or (ours and not _alive(int(m["pid"])))):
+            continue
+        home = entry.with_name(m["name"]) if m is not None and m["kind"] == "old" else None
+        if home is not None and entry.is_dir() and not home.exists():
+            try:
+                os.rename(entry, home)
+                done.append(home)
+                continue
+            except OSError:
+                pass
+        _remove(entry)
+        done.append(entry)
+    return done
+
+
+def _make_dirs(folder: Path) -> None:
+    """Create ``folder`` and its missing parents, each 0755 whatever the umask."""
+    missing = []
+    p = folder
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    for p in reversed(missing):
+        try:
+            p.mkdir()
+        except FileExistsError:
+            continue
+        os.chmod(p, DIR_MODE)
+
+
+def _mkdir_temp(parent: Path, name: str) -> Path:
+    while True:
+        tmp = parent / _temp_name("tmp", name)
+        try:
+            tmp.mkdir()
+        except FileExistsError:
+            continue
+        os.chmod(tmp, DIR_MODE)
+        return tmp
+
+
+def _link_or_copy(src, dst) -> None:
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(src, dst, follow_symlinks=False)
+
+
+def _carry(src: Path, dst: Path) -> None:
+    """Put an old folder's entry into the new folder unchanged (a hard link where the file
+    system allows, else a copy)."""
+    if src.is_dir() and not src.is_symlink():
+        shutil.copytree(src, dst, symlinks=True, copy_function=_link_or_copy)
+    elif src.is_symlink():
+        os.symlink(os.readlink(src), dst)
+    else:
+        _link_or_copy(src, dst)
+
+
+# ---- the publisher ---------------------------------------------------------------------------
+
+
+def _out_issue(out_dir: Path, message: str) -> InputError:
+    return InputError([ValidationIssue("--out", None, None, str(out_dir), message)])
 
 
 def write_outputs(out_dir: Path, files: Mapping[str, object], inputs: list[Path], drop=()) -> list[Path]:
-    """Write every file to a temporary folder first, then move them into ``out_dir``.
+    """Publish a result folder: all of ``files`` appear in ``out_dir`` together, or none.
 
-    ``.csv``: a DataFrame, as UTF-8 with a byte-order mark (Excel shows the diacritics), plus
-    a ``.csvt`` sidecar giving QGIS the column types (codes as text). ``.xlsx``: a mapping of
-    sheet name to DataFrame; text stays text, so codes keep their leading zeros. ``.json``:
-    a dict (or text already formatted); ``.md``: text. Refuses to overwrite an input file.
-    ``drop`` names files of an earlier run to remove from ``out_dir`` in the same step
-    (e.g. a stale diagnosis when a plan is written).
+    ``files`` maps a file name to its content (see :func:`write_one`): CSV tables with
+    their ``.csvt``, ``plan.xlsx``, ``.json``, ``.md``. The complete new folder is built
+    beside ``out_dir`` (``.matcher-tmp-<name>-<pid>-<random>`` in its parent), with every
+    entry of the old folder that this run neither writes nor names in ``drop`` carried
+    over unchanged (e.g. a plan stays beside a new diagnosis; maps drawn into the folder
+    stay). Then the old folder is renamed ``.matcher-old-…``, the new one takes its name,
+    and the old one is removed. On any failure the previous folder stays whole. Temp
+    entries of killed runs in the parent are removed first (:func:`clean_leftovers`).
+
+    When the current folder lies inside ``out_dir``, the parent is not writable, or
+    ``out_dir`` is a mount point, the files are swapped inside ``out_dir`` instead, one
+    rename each, the old ones put back if any move fails.
+
+    Files are written 0644, new folders 0755. Refuses to overwrite an input file.
+    Returns the paths written.
     """
     out_dir = Path(out_dir)
-    names = [n for name in files for n in ([name, str(Path(name).with_suffix(".csvt"))]
-                                          if name.endswith(".csv") else [name])]
+    names = output_names(files)
     targets = {name: (out_dir / name).resolve() for name in names}
-    clash = [str(p) for p in targets.values() if p in {Path(i).resolve() for i in inputs}]
+    protected = {Path(i).resolve() for i in inputs}
+    clash = [str(p) for p in targets.values() if p in protected]
     if clash:
         raise InputError([ValidationIssue("--out", None, None, str(out_dir),
                                           f"would overwrite input file {c}") for c in clash])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".matcher-", dir=out_dir))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise _out_issue(out_dir, "is a file; give a folder")
+    real = out_dir.resolve()
+    dropped = {n for name in drop for n in output_names({name: None})} - set(names)
+    dropped = {n for n in dropped if (real / n).resolve() not in protected}
+    _make_dirs(real.parent)
+    clean_leftovers(real.parent)
+    if real.exists():
+        clean_leftovers(real)
+    in_place = real.exists() and (Path.cwd().resolve().is_relative_to(real) or os.path.ismount(real))
     try:
-        done = [n for name, content in files.items() for n in _write_one(tmp / name, content)]
-        written = []
-        for name in done:
-            os.replace(tmp / name, targets[name])
-            written.append(targets[name])
-        for name in drop:
-            if name not in files and (out_dir / name).exists():
-                (out_dir / name).unlink()
-        return written
+        if not in_place:
+            try:
+                tmp = _mkdir_temp(real.parent, real.name)
+            except PermissionError:
+                in_place = True
+        if in_place:
+            _swap_files(real, files, dropped)
+        else:
+            _swap_folder(real, tmp, files, dropped)
+    except OSError as e:
+        raise _out_issue(out_dir, f"could not publish the result ({e.strerror or e}); "
+                                  "the previous result is unchanged") from e
+    return [targets[n] for n in names]
+
+
+def _swap_folder(real: Path, tmp: Path, files: Mapping[str, object], dropped: set[str]) -> None:
+    """Fill ``tmp`` (the new folder) and swap it in for ``real``."""
+    try:
+        written = {p.name for name, content in files.items() for p in write_one(tmp / name, content)}
+        if real.exists():
+            for entry in real.iterdir():
+                if entry.name not in written and entry.name not in dropped and not entry.name.startswith(".matcher-"):
+                    _carry(entry, tmp / entry.name)
+            shutil.copymode(real, tmp)  # a folder made private stays private
+            old = real.with_name(_temp_name("old", real.name))
+            os.rename(real, old)
+            try:
+                os.rename(tmp, real)
+            except BaseException:
+                os.rename(old, real)
+                raise
+            _remove(old)
+        else:
+            os.rename(tmp, real)
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _swap_files(real: Path, files: Mapping[str, object], dropped: set[str]) -> None:
+    """Publish inside ``real`` (used where the folder itself cannot be swapped): stage every
+    file, move the old ones aside, move the new ones in; on a failure put the old ones back."""
+    stage = _mkdir_temp(real, real.name)
+    backup = stage.with_name(_temp_name("old", real.name))
+    moved: list[str] = []
+    placed: list[str] = []
+    try:
+        written = [p.name for name, content in files.items() for p in write_one(stage / name, content)]
+        backup.mkdir()
+        for name in [*written, *sorted(dropped)]:
+            if os.path.lexists(real / name):
+                os.replace(real / name, backup / name)
+                moved.append(name)
+        for name in written:
+            os.replace(stage / name, real / name)
+            placed.append(name)
+    except BaseException:
+        restored = True
+        for name in placed:
+            (real / name).unlink(missing_ok=True)
+        for name in moved:
+            try:
+                os.replace(backup / name, real / name)
+            except OSError:
+                restored = False  # the old file stays in the backup folder, for the user
+        if restored:
+            _remove(backup)
+        raise
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(stage)
+    _remove(backup)
 
 
-def publish_file(target: Path, write, protect=()) -> Path:
-    """Write one output file (a map, a pack) through ``write(tmp_path)`` into a temporary file
-    beside ``target``, then move it into place: never half-written. Refuses to overwrite a
-    file in ``protect`` (the inputs)."""
+def publish_file(target: Path, write: Callable[[Path], None], protect=()) -> Path:
+    """Write one output file (a map, a pack) through ``write(tmp_path)`` into a temporary
+    file beside ``target`` (``.matcher-tmp-<stem>-<pid>-<random><suffix>``), then move it
+    into place: never half-written, mode 0644. Refuses to overwrite a file in ``protect``
+    (the inputs). Temp entries of killed runs beside ``target`` are removed first."""
     target = Path(target)
     if target.resolve() in {Path(p).resolve() for p in protect}:
         raise InputError([ValidationIssue("--out", None, None, str(target), "would overwrite an input file")])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".matcher-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
+    _make_dirs(target.parent)
+    clean_leftovers(target.parent)
+    tmp = target.with_name(_temp_name("tmp", target.stem, target.suffix))
     try:
-        write(Path(tmp))
+        write(tmp)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
     finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        if os.path.lexists(tmp):
+            _remove(tmp)
     return target

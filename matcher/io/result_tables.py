@@ -7,11 +7,12 @@ what ``pairs.csv`` shows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from .. import __version__
+from ..errors import MatcherWarning, group_warnings
 from ..i18n import t
 from ..kpis import Kpis, broken_rules, coverage_ratio, covered, kpis
 from ..model import Problem, Role
@@ -106,9 +107,18 @@ def units_frame(problem: Problem) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def summary(problem: Problem, result: Result, scenario_path: str | None, warnings: list[str],
-            broken: list[str] | None = None, inputs: Mapping[str, str | None] | None = None) -> dict:
+def summary(problem: Problem, result: Result, scenario_path: str | None,
+            warnings: Sequence[MatcherWarning | str] = (), broken: list[str] | None = None,
+            inputs: Mapping[str, str | None] | None = None) -> dict:
+    """The contents of ``summary.json``: status, stages, KPIs, the scenario's rules, the
+    assumptions and sources, and the input warnings.
+
+    ``warnings`` (:class:`~matcher.errors.MatcherWarning` or plain text) are grouped by kind:
+    ``warnings`` holds one line per group (with the count and the rows), ``warning_details``
+    the groups as data (kind, source, count, message, rows).
+    """
     k = kpis(problem, result)
+    grouped = group_warnings(warnings)
     rules = problem.rules
     key = "assumption_travel_table" if any(c.km_source == "travel table" for c in result.pairs) else (
         "assumption_geodesic")
@@ -155,7 +165,8 @@ def summary(problem: Problem, result: Result, scenario_path: str | None, warning
         "sources": list(problem.sources),
         "assumptions_vi": assumptions_vi,
         "sources_vi": list(problem.sources_vi or problem.sources),
-        "warnings": list(warnings),
+        "warnings": [w.line() for w in grouped],
+        "warning_details": [w.as_dict() for w in grouped],
         "matcher_version": __version__,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
@@ -164,8 +175,14 @@ def summary(problem: Problem, result: Result, scenario_path: str | None, warning
     return out
 
 
+def _cell(value):
+    """A summary sheet value: numbers stay numbers, anything else is text."""
+    return value if isinstance(value, (int, float, str)) else ("" if value is None else str(value))
+
+
 def summary_frame(info: dict) -> pd.DataFrame:
-    """The summary as a two-column sheet (headline figures, stages, assumptions)."""
+    """The summary as a two-column sheet (headline figures, stages, assumptions; one row
+    per grouped warning)."""
     rows = [(k, info[k]) for k in ("status", "mode", "n_lowland", "n_remote", "n_pairs", "n_locked_pairs",
                                    "min_coverage", "total_shortfall", "total_distance_km",
                                    "longest_distance_km", "solve_seconds", "solver", "created")]
@@ -176,12 +193,12 @@ def summary_frame(info: dict) -> pd.DataFrame:
     rows += [("source", a) for a in info["sources"]]
     rows += [("warning", a) for a in info["warnings"]]
     rows += [("broken rule", a) for a in info.get("broken_rules", [])]
-    return pd.DataFrame(rows, columns=["item", "value"]).astype(str)
+    return pd.DataFrame([(k, _cell(v)) for k, v in rows], columns=["item", "value"], dtype=object)
 
 
-def output_files(problem: Problem, result: Result, scenario_path: str | None, warnings: list[str],
-                 broken: list[str] | None = None, why: pd.DataFrame | None = None,
-                 inputs: Mapping[str, str | None] | None = None) -> dict:
+def output_files(problem: Problem, result: Result, scenario_path: str | None,
+                 warnings: Sequence[MatcherWarning | str] = (), broken: list[str] | None = None,
+                 why: pd.DataFrame | None = None, inputs: Mapping[str, str | None] | None = None) -> dict:
     """Every result file by name: CSV tables, summary.json and plan.xlsx (all in one workbook).
 
     ``why`` (from :func:`matcher.analysis.explain.why`) adds its columns to pairs.csv."""
@@ -206,9 +223,11 @@ def output_files(problem: Problem, result: Result, scenario_path: str | None, wa
 
 def write_result(out_dir, problem: Problem, result: Result, scenario_path: str | None = None,
                  warnings: list | None = None, inputs: Mapping[str, str | None] | None = None,
-                 protect: list | None = None, **extra) -> list:
-    """Write a result folder (every table, summary.json, plan.xlsx) to ``out_dir`` at once."""
+                 protect: list | None = None, drop=("diagnosis.json", "diagnosis.md"), **extra) -> list:
+    """Write a result folder (every table, summary.json, plan.xlsx) to ``out_dir`` at once,
+    through :func:`matcher.io.files.write_outputs`: the folder's other files stay, except
+    ``drop`` (by default the diagnosis of an earlier infeasible run)."""
     from .files import write_outputs
 
     files = output_files(problem, result, scenario_path, list(warnings or []), inputs=inputs, **extra)
-    return write_outputs(out_dir, files, list(protect or []))
+    return write_outputs(out_dir, files, list(protect or []), drop=drop)

@@ -4,6 +4,8 @@ or ``matcher evaluate`` wrote). Maps and review packs draw from this, never from
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -11,9 +13,11 @@ import pandas as pd
 
 from ..distance import pair_metrics
 from ..errors import InputError, ValidationIssue
-from ..model import Problem, SolveParams
+from ..model import Problem, Role, SolveParams
 from ..result import Pair, Result, StageResult, Status
+from .cells import unescape_text
 
+ROLES = tuple(r.value for r in Role)
 MISSING = "missing (re-run matcher solve to write it)"
 REQUIRED = {
     "units.csv": ["code", "name", "role", "lat", "lon"],
@@ -58,38 +62,45 @@ class ResultView:
 
 
 def read_result_dir(path: Path) -> ResultView:
-    """Read a result folder; every missing file or column is reported at once."""
+    """Read a result folder and check what it holds; every problem is reported at once.
+
+    Codes and names stay text (a CSV cell escaped against formulas, ``'=…``, is read back
+    as written). Numbers must be finite numbers written with a decimal point; ``lat`` and
+    ``lon`` must be present and in range; ``locked`` is ``true`` or ``false``; every code
+    of pairs.csv and the summaries is a unit of units.csv on the right side. Raises
+    :class:`~matcher.errors.InputError` with ``file:row: column 'x': value 'y': …`` lines.
+    """
     path = Path(path)
     if not path.is_dir():
         raise InputError([ValidationIssue(str(path), None, None, None, "not a folder written by matcher solve")])
     issues: list[ValidationIssue] = []
     frames: dict[str, pd.DataFrame] = {}
+    complete = True  # every table read, with its required columns
     for name, cols in REQUIRED.items():
         f = path / name
+        frame = _read_csv(f, issues) if f.exists() else None
         if not f.exists():
             issues.append(ValidationIssue(str(f), None, None, None, MISSING))
+        if frame is None:
+            complete = False
             continue
-        frame = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        for c in cols:
-            if c not in frame.columns:
-                issues.append(ValidationIssue(str(f), 1, c, None, "required column is missing"))
+        missing = [c for c in cols if c not in frame.columns]
+        for c in missing:
+            issues.append(ValidationIssue(str(f), 1, c, None, "required column is missing"))
         frames[name] = frame
-    summary_path = path / "summary.json"
-    summary: dict = {}
-    if not summary_path.exists():
-        issues.append(ValidationIssue(str(summary_path), None, None, None, MISSING))
-    else:
-        try:
-            summary = json.loads(summary_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as e:
-            issues.append(ValidationIssue(str(summary_path), e.lineno, None, None, f"not valid JSON: {e.msg}"))
+        complete = complete and not missing
+        if not missing:
+            _check_numbers(f, frame, issues)
+    summary = _read_summary(path / "summary.json", issues)
+    if complete:
+        _check_codes(path, frames, issues)
     if issues:
         raise InputError(issues)
     units = frames["units.csv"].copy()
     units[["lat", "lon"]] = units[["lat", "lon"]].astype(float)
     pairs = frames["pairs.csv"].copy()
     pairs["distance_km"] = pairs["distance_km"].astype(float)
-    pairs["locked"] = pairs["locked"].str.lower().eq("true")
+    pairs["locked"] = pairs["locked"].str.strip().str.lower().eq("true")
     remote = frames["remote_summary.csv"].copy()
     remote["coverage_ratio"] = remote["coverage_ratio"].astype(float)
     for c in remote.columns:
@@ -99,6 +110,117 @@ def read_result_dir(path: Path) -> ResultView:
         if c.startswith("staff_"):
             pairs[c] = pd.to_numeric(pairs[c])
     return ResultView(path, units, pairs, remote, frames["lowland_summary.csv"], summary)
+
+
+def _read_csv(f: Path, issues: list[ValidationIssue]) -> pd.DataFrame | None:
+    """A result table as text, formula escapes undone; None (and an issue) if unreadable."""
+    try:
+        frame = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        issues.append(ValidationIssue(str(f), None, None, None, "not UTF-8 text; save it as CSV UTF-8"))
+        return None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        issues.append(ValidationIssue(str(f), None, None, None, f"not a readable CSV table ({str(e).strip()})"))
+        return None
+    return frame.apply(lambda col: col.map(unescape_text)) if len(frame) else frame
+
+
+def _read_summary(f: Path, issues: list[ValidationIssue]) -> dict:
+    if not f.exists():
+        issues.append(ValidationIssue(str(f), None, None, None, MISSING))
+        return {}
+    try:
+        summary = json.loads(f.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        issues.append(ValidationIssue(str(f), e.lineno, None, None, f"not valid JSON: {e.msg}", "line"))
+        return {}
+    except UnicodeDecodeError:
+        issues.append(ValidationIssue(str(f), None, None, None, "not UTF-8 text"))
+        return {}
+    if not isinstance(summary, dict):
+        issues.append(ValidationIssue(str(f), None, None, None, "not a JSON object (re-run matcher solve)"))
+        return {}
+    return summary
+
+
+def _numeric_columns(name: str, columns) -> dict[str, bool]:
+    """The number columns of a result table, each with whether a blank cell is allowed."""
+    fixed = {
+        "units.csv": {"lat": False, "lon": False},
+        "pairs.csv": {"distance_km": False, "minutes": True},
+        "remote_summary.csv": {"coverage_ratio": False, "n_partners": False, "need_total": False,
+                               "covered_total": False},
+        "lowland_summary.csv": {"n_partners": False},
+    }[name]
+    prefixes = {
+        "units.csv": ("supply_", "need_"),  # blank on the other side's rows
+        "pairs.csv": ("staff_",),
+        "remote_summary.csv": ("need_", "covered_", "uncovered_"),
+        "lowland_summary.csv": ("supply_", "committed_"),
+    }[name]
+    out = {c: fixed[c] for c in columns if c in fixed}
+    out.update({c: name == "units.csv" for c in columns if c.startswith(prefixes) and c not in out})
+    return out
+
+
+NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+RANGES = {"lat": (-90.0, 90.0, "latitude out of range"), "lon": (-180.0, 180.0, "longitude out of range")}
+
+
+def _number_problem(text: str) -> str | None:
+    """Why a cell is not a finite number written with a decimal point (None if it is)."""
+    t = text.strip()
+    if not NUMBER.match(t):
+        if t.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            return "not a finite number"
+        if NUMBER.match(t.replace(".", "").replace(",", ".")):
+            return "not a number: use a decimal point, not a comma"
+        return "not a number"
+    return None if math.isfinite(float(t)) else "not a finite number"
+
+
+def _check_numbers(f: Path, frame: pd.DataFrame, issues: list[ValidationIssue]) -> None:
+    for col, blank_ok in _numeric_columns(f.name, frame.columns).items():
+        for i, text in enumerate(frame[col]):
+            if not text.strip():
+                if not blank_ok:
+                    issues.append(ValidationIssue(str(f), i + 2, col, "", "empty cell"))
+                continue
+            problem = _number_problem(text)
+            if problem is None and col in RANGES:
+                lo, hi, message = RANGES[col]
+                problem = None if lo <= float(text) <= hi else message
+            if problem:
+                issues.append(ValidationIssue(str(f), i + 2, col, text, problem))
+    if "locked" in frame.columns:
+        for i, text in enumerate(frame["locked"]):
+            if text.strip().lower() not in ("true", "false"):
+                issues.append(ValidationIssue(str(f), i + 2, "locked", text, "must be true or false"))
+
+
+def _check_codes(path: Path, frames: dict[str, pd.DataFrame], issues: list[ValidationIssue]) -> None:
+    """Every unit code once in units.csv with a known role; every code of the other tables there,
+    on the right side."""
+    units = frames["units.csv"]
+    f = str(path / "units.csv")
+    roles: dict[str, str] = {}
+    for i, (code, role) in enumerate(zip(units["code"], units["role"], strict=True)):
+        if role not in ROLES:
+            issues.append(ValidationIssue(f, i + 2, "role", role, f"must be one of {', '.join(ROLES)}"))
+        if not code.strip():
+            issues.append(ValidationIssue(f, i + 2, "code", "", "empty cell"))
+        elif code in roles:
+            issues.append(ValidationIssue(f, i + 2, "code", code, "duplicate code"))
+        roles.setdefault(code, role)
+    checks = (("pairs.csv", "lowland_code", "lowland"), ("pairs.csv", "remote_code", "remote"),
+              ("remote_summary.csv", "remote_code", "remote"), ("lowland_summary.csv", "lowland_code", "lowland"))
+    for name, col, side in checks:
+        for i, code in enumerate(frames[name][col]):
+            if code not in roles:
+                issues.append(ValidationIssue(str(path / name), i + 2, col, code, "not a unit of units.csv"))
+            elif roles[code] != side:
+                issues.append(ValidationIssue(str(path / name), i + 2, col, code,
+                                              f"is a {roles[code]} unit in units.csv, not a {side} one"))
 
 
 # ---- the problem behind a result folder ---------------------------------------------------
