@@ -15,12 +15,13 @@ class ValidationIssue:
     value: object
     message: str
     row_label: str = "row"
+    column_label: str = "column"  # "key" for a scenario file's keys, "setting" for a model setting
 
     def __str__(self) -> str:
         where = self.source if self.row is None else f"{self.source}:{self.row}"
         parts = [where]
         if self.column is not None:
-            parts.append(f"column '{self.column}'")
+            parts.append(f"{self.column_label} '{self.column}'")
         if self.value is not None:
             parts.append(f"value '{self.value}'")
         parts.append(self.message)

@@ -35,6 +35,8 @@ class BadCase:
         parts = [self.file if "row" not in issue else f"{self.file}:{issue['row']}"]
         if "column" in issue:
             parts.append(f"column '{issue['column']}'")
+        if "key" in issue:  # a scenario file's key
+            parts.append(f"key '{issue['key']}'")
         if "value" in issue:
             parts.append(f"value '{issue['value']}'")
         return ": ".join(parts) + ": "

@@ -148,8 +148,9 @@ def test_codes_keep_leading_zeros(tmp_path, raw):
     ])
     units, _, warnings = read_units(units_path)
     assert [u.code for u in units] == ["01234", "20209", "00443"]
-    repaired = [w for w in warnings if "read as '01234'" in w]
+    repaired = [d for w in warnings for d in w.details if "read as '01234'" in d]
     assert repaired == ([] if raw == "01234" else [f"units.csv:2: code '{raw}' read as '01234'"])
+    assert [w.kind for w in warnings] == ([] if raw == "01234" else ["code_padded"])
     pairs_path = write_csv(tmp_path / "pairs.csv", ["lowland_code,remote_code,status", "1234,443,locked"])
     [rule] = read_pairs(pairs_path, units)
     assert (rule.lowland_code, rule.remote_code) == ("01234", "00443")
@@ -257,7 +258,8 @@ def test_geo_polygons_are_reprojected_to_a_wgs84_point(tmp_path, epsg, suffix):
         assert (u.name, u.role.value) == (name, role)
         assert u.lat == pytest.approx(lat, abs=0.005) and u.lon == pytest.approx(lon, abs=0.005)
         assert dict(u.supply if role == "lowland" else u.need) == {"it": supply or need}
-    assert warnings == [f"units{suffix}: geometry reprojected from EPSG:{epsg} to WGS84"]
+    assert [str(w) for w in warnings] == [f"units{suffix}: geometry reprojected from EPSG:{epsg} to WGS84"]
+    assert [w.kind for w in warnings] == ["reprojected"]
 
 
 @pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
@@ -296,9 +298,12 @@ def test_far_unit_is_a_warning_not_an_error(tmp_path):
     path = write_csv(tmp_path / "units.csv", [*lines, "20333,Hoàng Sa,remote,16.568,112.135,,,1,1"])
     units, _, warnings = read_units(path)
     assert "20333" in [u.code for u in units]
-    assert len(warnings) == 1
-    assert warnings[0].startswith("units.csv: unit 20333 (Hoàng Sa) is ")
-    assert "km from every other unit" in warnings[0]
+    [far] = warnings
+    assert (far.kind, far.source, far.rows) == ("far_unit", "units.csv", (7,))
+    assert str(far) == ("units.csv: 1 unit lies more than 300 km from every other unit; check its coordinates "
+                        "(partners abroad are allowed) (row 7)")
+    assert far.details[0].startswith("units.csv:7: unit 20333 (Hoàng Sa) is ")
+    assert "km from every other unit" in far.details[0]
 
 
 def test_tiny_units_have_no_warning():

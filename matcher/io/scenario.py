@@ -1,0 +1,343 @@
+"""Scenario files, settings given on the command line, and :func:`load_problem`.
+
+A scenario file (TOML) names the tables and sets :class:`~matcher.model.Rules` and
+:class:`~matcher.model.SolveParams`. Those check themselves (``problems()``); this module
+only reads the file's shape (known keys, tables, lists of strings, paths that exist) and
+wraps each problem the model finds with the file and key, every one reported at once::
+
+    scenario.toml: key 'max_distance_km': value 'nan': must be a finite number >= 0
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import SimpleNamespace
+
+from ..errors import InputError, MatcherWarning, ValidationIssue, group_warnings
+from ..model import OBJECTIVES, PairRule, Problem, Rules, SolveParams
+from .tables import TABLE_SUFFIXES, repair_code, text_problem, visible
+
+SCENARIO_KEYS = {
+    "name", "units", "pairs", "travel", "max_distance_km", "max_minutes", "detour_factor",
+    "distance_metric", "objectives", "tolerance", "partners", "solver", "assumptions", "sources",
+    "assumptions_vi", "sources_vi",
+}
+PARTNER_KEYS = {"lowland_min", "lowland_max", "remote_min", "remote_max"}
+SOLVER_KEYS = {"time_limit_s", "workers", "seed"}
+TEXT_LISTS = ("assumptions", "sources", "assumptions_vi", "sources_vi")
+
+# model setting -> the scenario file's key, where they differ
+FILE_KEYS = {
+    **{f"{k.split('_')[0]}_{k.split('_')[1]}_partners": f"partners.{k}" for k in PARTNER_KEYS},
+    **{k: f"solver.{k}" for k in SOLVER_KEYS},
+}
+FLOAT_SETTINGS = {"max_distance_km", "max_minutes", "detour_factor", "time_limit_s", "tolerance"}
+INT_SETTINGS = {"lowland_min_partners", "lowland_max_partners", "remote_min_partners", "remote_max_partners",
+                "workers", "seed"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario file, or a units table with options, resolved to paths and settings."""
+
+    name: str
+    units: Path
+    pairs: Path | None = None
+    travel: Path | None = None
+    rules: Rules = field(default_factory=Rules)
+    params: SolveParams = field(default_factory=SolveParams)
+    assumptions: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    assumptions_vi: tuple[str, ...] = ()
+    sources_vi: tuple[str, ...] = ()
+    path: Path | None = None
+
+    @property
+    def inputs(self) -> list[Path]:
+        return [p for p in (self.path, self.units, self.pairs, self.travel) if p is not None]
+
+
+def default_scenario_path() -> Path:
+    """The embedded Da Nang 2025 scenario (packaged copy first, then the source tree)."""
+    here = Path(__file__).resolve().parents[1]  # the matcher package
+    for base in (here / "_data", here.parent / "data"):
+        path = base / "danang_2025" / "scenario.toml"
+        if path.exists():
+            return path
+    raise FileNotFoundError("the embedded Da Nang 2025 scenario is missing from this install")
+
+
+def model_problems(cls, values: Mapping) -> list[tuple[str, object, str]]:
+    """``cls.problems()`` (``Rules`` or ``SolveParams``) for the defaults with ``values`` over them.
+
+    No instance is built: the constructor would stop at the first bad value."""
+    return cls.problems(SimpleNamespace(**{**vars(cls()), **values}))
+
+
+def file_key(setting: str) -> str:
+    """The scenario file's key for a model setting (``workers`` -> ``solver.workers``)."""
+    if setting.split(".")[0] == "tolerances":
+        return "tolerance" + setting[len("tolerances"):]
+    return FILE_KEYS.get(setting, setting)
+
+
+def read_scenario(path: Path) -> Scenario:
+    """Read a scenario TOML; every problem of the file (shape and settings) is reported at once."""
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise InputError([ValidationIssue(str(path), None, None, None, "file not found")])
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise InputError([ValidationIssue(name, None, None, None, f"not valid TOML: {e}")]) from e
+    issues: list[ValidationIssue] = []
+
+    def bad(key, value, msg):
+        issues.append(ValidationIssue(name, None, key, value, msg, column_label="key"))
+
+    for key in data:
+        if key not in SCENARIO_KEYS:
+            bad(key, None, f"unknown key; known keys: {', '.join(sorted(SCENARIO_KEYS))}")
+    for section, known in (("partners", PARTNER_KEYS), ("solver", SOLVER_KEYS), ("tolerance", set(OBJECTIVES))):
+        sub = data.get(section, {})
+        if not isinstance(sub, dict):
+            bad(section, sub, "must be a table")
+            continue
+        for key in sub:
+            if key not in known:
+                bad(f"{section}.{key}", None, f"unknown key; known keys: {', '.join(sorted(known))}")
+
+    def rel(key):
+        v = data.get(key)
+        if v is None:
+            return None
+        p = (path.parent / str(v)).resolve()
+        if not p.exists():
+            bad(key, v, f"file not found ({p})")
+        return p
+
+    if "name" in data:
+        if not isinstance(data["name"], str):
+            bad("name", data["name"], "expected a string")
+        elif why := text_problem(data["name"], one_line=True):
+            bad("name", visible(data["name"]), why)
+    for key in TEXT_LISTS:
+        v = data.get(key, [])
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            bad(key, v, "expected a list of strings")
+            continue
+        for item in v:
+            if why := text_problem(item):
+                bad(key, visible(item), why)
+    units = rel("units")
+    if "units" not in data:
+        bad("units", None, "required key is missing")
+    pairs, travel = rel("pairs"), rel("travel")
+    rules_kw, params_kw = _settings(data, bad)
+    for cls, kw in ((Rules, rules_kw), (SolveParams, params_kw)):
+        for setting, value, msg in model_problems(cls, kw):
+            for model_name, key in FILE_KEYS.items():  # 'must be >= lowland_min_partners (1)'
+                if model_name.endswith("_partners"):
+                    msg = msg.replace(model_name, key)
+            key = file_key(setting)
+            bad(key, _as_written(data, key, value), msg)
+    if issues:
+        raise InputError(issues)
+    return Scenario(
+        name=str(data.get("name", path.stem)), units=units, pairs=pairs, travel=travel,
+        rules=Rules(**rules_kw), params=SolveParams(**params_kw), assumptions=tuple(data.get("assumptions", ())),
+        sources=tuple(data.get("sources", ())), assumptions_vi=tuple(data.get("assumptions_vi", ())),
+        sources_vi=tuple(data.get("sources_vi", ())), path=path.resolve(),
+    )
+
+
+def _as_written(data: Mapping, key: str, value):
+    """The value at ``key`` (``solver.workers``) as the file gives it (``-1``, not ``-1.0``)."""
+    node = data
+    for part in key.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return value
+        node = node[part]
+    return node
+
+
+def _setting(value, setting: str):
+    """A TOML value as the model's type (``5`` -> ``5.0`` for seconds, ``2.0`` -> ``2`` for counts);
+    anything else is passed as it is, for the model to refuse."""
+    if isinstance(value, bool):
+        return value
+    if setting in FLOAT_SETTINGS and isinstance(value, int):
+        return float(value)
+    if setting in INT_SETTINGS and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _settings(data: Mapping, bad) -> tuple[dict, dict]:
+    """The file's settings as keyword arguments of Rules and SolveParams (shape checked, ranges not)."""
+    rules: dict = {}
+    params: dict = {}
+    for key in ("max_distance_km", "max_minutes", "detour_factor", "distance_metric"):
+        if key in data:
+            rules[key] = _setting(data[key], key)
+    if "objectives" in data:
+        obj = data["objectives"]
+        if not isinstance(obj, list) or not all(isinstance(o, str) for o in obj):
+            bad("objectives", obj, f"expected a list of distinct names from {list(OBJECTIVES)}")
+        else:
+            rules["objectives"] = tuple(obj)
+    tol = data.get("tolerance", {})
+    if isinstance(tol, dict):
+        # unknown keys are reported above
+        rules["tolerances"] = {k: _setting(v, "tolerance") for k, v in tol.items() if k in OBJECTIVES}
+    part = data.get("partners", {})
+    if isinstance(part, dict):
+        for k in PARTNER_KEYS & set(part):
+            side, end = k.split("_")
+            rules[f"{side}_{end}_partners"] = _setting(part[k], f"{side}_{end}_partners")
+    solver = data.get("solver", {})
+    if isinstance(solver, dict):
+        for k in SOLVER_KEYS & set(solver):
+            params[k] = _setting(solver[k], k)
+    return rules, params
+
+
+def scenario_from_table(units: Path, pairs: Path | None = None, travel: Path | None = None) -> Scenario:
+    units = Path(units)
+    return Scenario(name=units.stem, units=units.resolve(),
+                    pairs=pairs and Path(pairs).resolve(), travel=travel and Path(travel).resolve())
+
+
+def load_scenario(target: Path | None) -> Scenario:
+    """A scenario TOML, a units table, or (``None``) the embedded default."""
+    if target is None:
+        return read_scenario(default_scenario_path())
+    target = Path(target)
+    if target.suffix.lower() == ".toml":
+        return read_scenario(target)
+    if target.suffix.lower() in TABLE_SUFFIXES:
+        return scenario_from_table(target)
+    raise InputError([ValidationIssue(str(target), None, None, None,
+                                      "expected a scenario .toml or a units table (CSV, XLSX, GeoJSON, GPKG)")])
+
+
+# ---- settings from the command line ------------------------------------------------------
+
+
+def parse_objectives(text: str | None) -> tuple[str, ...] | None:
+    """``"balance,distance"`` -> ("balance", "distance"); None stays None.
+
+    The names are checked with the other settings (:func:`with_overrides`, ``Rules.problems``)."""
+    if text is None:
+        return None
+    return tuple(t.strip() for t in text.split(",") if t.strip())
+
+
+def parse_pair_args(option: str, items: list[str]) -> list[tuple[str, str]]:
+    """``["20263:20941"]`` -> [("20263", "20941")]; every malformed item reported."""
+    out, issues = [], []
+    for item in items:
+        lc, sep, rc = item.partition(":")
+        if not sep or not lc.strip() or not rc.strip():
+            issues.append(ValidationIssue(option, None, None, item, "expected LOWLAND_CODE:REMOTE_CODE"))
+        else:
+            out.append((repair_code(lc), repair_code(rc)))
+    if issues:
+        raise InputError(issues)
+    return out
+
+
+def parse_tolerances(items: list[str]) -> dict[str, float]:
+    """``["balance=0.05"]`` -> {"balance": 0.05}; every item that is not NAME=NUMBER reported.
+
+    Stage names and ranges are checked with the other settings (``Rules.problems``)."""
+    out, issues = {}, []
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            tol = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            issues.append(ValidationIssue("--tolerance", None, None, item,
+                                          "expected NAME=VALUE with NAME a stage and 0 <= VALUE < 1"))
+        else:
+            out[name.strip()] = tol
+    if issues:
+        raise InputError(issues)
+    return out
+
+
+def override_problems(sc: Scenario, *, rules: Mapping | None = None,
+                      params: Mapping | None = None) -> list[ValidationIssue]:
+    """Every bad setting of ``sc`` with ``rules``/``params`` over its own (``None`` values ignored).
+
+    Each issue is ``ValidationIssue("command line", None, <setting>, <value>, <message>,
+    column_label="setting")``, ``<setting>`` a field name of Rules or SolveParams
+    (``max_distance_km``, ``tolerances.balance``, ``workers``): ``command line: setting
+    'max_distance_km': value 'nan': must be a finite number >= 0``. The CLI maps the setting
+    to its option."""
+    given_rules = {k: v for k, v in (rules or {}).items() if v is not None}
+    given_params = {k: v for k, v in (params or {}).items() if v is not None}
+    found = model_problems(Rules, {**vars(sc.rules), **given_rules})
+    found += model_problems(SolveParams, {**vars(sc.params), **given_params})
+    return [ValidationIssue("command line", None, setting, value, msg, column_label="setting")
+            for setting, value, msg in found]
+
+
+def with_overrides(sc: Scenario, *, pairs=None, travel=None, rules: Mapping | None = None,
+                   params: Mapping | None = None) -> Scenario:
+    """Command-line options win over the scenario file.
+
+    Raises :class:`InputError` (never a bare ``ValueError``) with the issues of
+    :func:`override_problems`, every bad setting at once."""
+    issues = override_problems(sc, rules=rules, params=params)
+    if issues:
+        raise InputError(issues)
+    return replace(
+        sc,
+        pairs=Path(pairs).resolve() if pairs else sc.pairs,
+        travel=Path(travel).resolve() if travel else sc.travel,
+        rules=replace(sc.rules, **{k: v for k, v in (rules or {}).items() if v is not None}),
+        params=replace(sc.params, **{k: v for k, v in (params or {}).items() if v is not None}),
+    )
+
+
+def load_problem(sc: Scenario) -> tuple[Problem, list[MatcherWarning]]:
+    """Read every table of a scenario, collecting problems across files.
+
+    Returns the problem and its warnings, grouped (one :class:`MatcherWarning` per kind and
+    file; ``str(w)`` is its one line)."""
+    from .inputs import read_pairs, read_travel, read_units
+
+    issues: list[ValidationIssue] = []
+    try:
+        units, domains, warnings = read_units(sc.units)
+    except InputError as e:
+        raise InputError(e.issues) from None
+    pair_rules: list[PairRule] = []
+    travel: dict = {}
+    for path, reader in ((sc.pairs, read_pairs), (sc.travel, read_travel)):
+        if path is None:
+            continue
+        try:
+            got = reader(path, units)
+        except InputError as e:
+            issues += e.issues
+            continue
+        if reader is read_pairs:
+            pair_rules = got
+        else:
+            travel = got
+    if issues:
+        raise InputError(issues)
+    problem = Problem(
+        units=tuple(units), domains=domains, rules=sc.rules, pair_rules=tuple(pair_rules),
+        travel=travel, name=sc.name, assumptions=sc.assumptions, sources=sc.sources,
+        assumptions_vi=sc.assumptions_vi, sources_vi=sc.sources_vi,
+    )
+    return problem, group_warnings(warnings)
