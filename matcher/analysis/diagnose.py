@@ -54,6 +54,7 @@ from ..render.text import (  # noqa: F401 - re-exported: the words of a diagnosi
 )
 from ..result import Status
 from .findings import (  # noqa: F401 - re-exported: the data of a diagnosis
+    DIAGNOSIS_FILES,
     PAIR_KINDS,
     RULE_KINDS,
     UNIT_KINDS,
@@ -66,7 +67,6 @@ from .prechecks import cap_rules, other_side, precheck
 
 DEFAULT_CHECK_SECONDS = 10.0  # per feasibility call, when no SolveParams are given
 SMALL_POOL = 12  # up to this many rules, a deletion filter (one call per rule), else QuickXplain
-DIAGNOSIS_FILES = ("diagnosis.json", "diagnosis.md")
 
 
 # ---- rules -------------------------------------------------------------------------------

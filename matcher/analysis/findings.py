@@ -25,6 +25,7 @@ RULE_KINDS = (
 PAIR_KINDS = ("locked", "forbidden")
 UNIT_KINDS = ("min_partners", "max_partners", "capacity")
 CAP_KINDS = ("distance_cap", "minutes_cap")
+DIAGNOSIS_FILES = ("diagnosis.json", "diagnosis.md")  # the report files (no engine import needed)
 
 
 def plain(v):

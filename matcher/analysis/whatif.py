@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 
@@ -44,10 +45,6 @@ compare = stage_change  # the old name of the per-stage comparison
 
 # How far the figures in summary.json may sit from the plan's own (rounding to 3 decimals).
 SUMMARY_SLACK = {"balance": 1e-6, "shortfall": 1e-9, "distance": 0.002}
-
-
-def _issue(where: str, message: str, value=None) -> InputError:
-    return InputError([ValidationIssue(where, None, None, value, message)])
 
 
 def _summary_figures(problem: Problem, summary: dict) -> dict[str, float]:
@@ -180,9 +177,10 @@ def _base_plan(problem: Problem, base: Result | ResultView) -> tuple[Result, dic
         shown = _summary_figures(problem, base.summary)
         for name, value in shown.items():
             if value is not None and figs[name] is not None and abs(value - figs[name]) > SUMMARY_SLACK[name]:
-                raise _issue(str(base.path / "summary.json"),
-                             f"{name} is {value} in summary.json but {figs[name]:.6g} from pairs.csv "
-                             "under this scenario; the folder does not match the problem")
+                raise InputError([ValidationIssue(
+                    str(base.path / "summary.json"), None, None, None,
+                    f"{name} is {value} in summary.json but {figs[name]:.6g} from pairs.csv "
+                    "under this scenario; the folder does not match the problem")])
         return res, figs
     return base, stage_figures(problem, base)
 
@@ -267,11 +265,7 @@ def _simple_causes(problem: Problem, new: Problem, force, forbid, release) -> li
 
 
 def _usable_counts(problem: Problem) -> dict[str, int]:
-    locked = problem.locked
-    count: dict[str, int] = {}
-    for key in locked:
-        for code in key:
-            count[code] = count.get(code, 0) + 1
+    count = Counter(code for key in problem.locked for code in key)
     full = {u.code for u in problem.units if u.role is not Role.EXCLUDED
             and count.get(u.code, 0) >= problem.partner_bounds(u)[1]}
     lows, rems = problem.lowland, problem.remote
