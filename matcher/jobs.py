@@ -239,7 +239,7 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
     With ``out``, ``whatif.md``, ``whatif.json`` and (when possible) the new plan's files are
     published together; the result folder itself and the scenario's inputs are never overwritten.
     """
-    from .analysis.whatif import what_if, whatif_json, whatif_markdown
+    from .analysis.whatif import what_if, whatif_files, whatif_markdown
     from .io.resultdir import problem_for_result, read_result_dir
 
     check_out_dir(out)
@@ -256,7 +256,7 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
         if w.result is not None and w.result.status.has_solution:
             files = output_files(problem, w.result, origin.get("file"), [], inputs={
                 "pairs": origin.get("pairs_file"), "travel": origin.get("travel_file")})
-        files["whatif.md"], files["whatif.json"] = text, whatif_json(w)
+        files.update(whatif_files(w, lang))
         protected = [Path(result_dir) / n for n in PLAN_FILES]
         if origin.get("file"):
             protected += load_scenario(Path(origin["file"])).inputs

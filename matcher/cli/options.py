@@ -15,7 +15,6 @@ import inspect
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Annotated, Optional, get_args, get_type_hints
 
 import typer
@@ -107,9 +106,10 @@ def _shown(value) -> str:
 
 
 def _model_problems(cls, values: dict) -> list[tuple[str, object, str]]:
-    """``cls.problems()`` on the defaults with ``values`` over them (no instance is built: the
-    constructor would raise on the first bad value instead of listing them all)."""
-    return cls.problems(SimpleNamespace(**{**vars(cls()), **values}))
+    """The model's own validator (``cls.problems()``) on the defaults with ``values`` over them."""
+    from ..io.scenario import model_problems
+
+    return model_problems(cls, values)
 
 
 # with only one side's bound given, check it against the widest other bound
@@ -172,27 +172,29 @@ class Settings:
     def apply(self, sc):
         """``sc`` (a :class:`~matcher.io.inputs.Scenario`) with the given settings over its own.
 
-        A value good alone but not with the scenario's (``--lowland-max-partners 1`` under the
-        file's ``lowland_min = 2``) is reported naming the option."""
-        from ..io.inputs import with_overrides
+        A value good alone but not with the scenario's (``--lowland-min-partners 2`` under the
+        file's ``lowland_max = 1``) is reported naming the option given."""
+        from ..io.scenario import override_problems, with_overrides
 
         self.check()
-        issues: list[ValidationIssue] = []
-        rules = self._parsed_rules(issues)
+        rules = self._parsed_rules([])
         if "tolerances" in rules:
             rules["tolerances"] = {**sc.rules.tolerances, **rules["tolerances"]}
-        merged = _model_problems(Rules, {**vars(sc.rules), **rules})
-        for key, value, message in merged:
+        params = self._given("params.")
+        issues = []
+        for found in override_problems(sc, rules=rules, params=params):
+            key = str(found.column)
+            if key in params or key.split(".")[0] in ("time_limit_s", "workers", "seed"):
+                issues.append(self._issue(f"params.{key}", found.value, found.message))
+                continue
             side = key.split("_", 1)[0]
             given = [k for k in (key, f"{side}_min_partners", f"{side}_max_partners") if k in rules]
-            setting = f"rules.{given[0] if given else key}"
-            if given and given[0] != key:
-                message = f"{key} {message}"
-            issues.append(self._issue(setting, value, message))
+            message = found.message if not given or given[0] == key else f"{key} {found.message}"
+            issues.append(self._issue(f"rules.{given[0] if given else key}", found.value, message))
         if issues:
             raise InputError(issues)
         return with_overrides(sc, pairs=self.values.get("pairs"), travel=self.values.get("travel"),
-                              rules=rules, params=self._given("params."))
+                              rules=rules, params=params)
 
     def scenario(self, target: Path | None):
         """Check the values, load the scenario (or the default), apply the values."""

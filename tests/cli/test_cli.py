@@ -93,13 +93,15 @@ def test_validate_bad_file_exits_2_with_one_line_per_problem(runner, bad_case):
 
 
 def test_validate_far_unit_warns_and_exits_0(runner, tmp_path):
-    """A unit far from all others is a warning on output; validate still exits 0."""
+    """A unit far from all others is a grouped warning (the unit named with --verbose); exit 0."""
     units = tmp_path / "units.csv"
     units.write_text((TINY / "units.csv").read_text(encoding="utf-8")
                      + "20333,Hoàng Sa,remote,16.568,112.135,,,1,1\n", encoding="utf-8")
     result = invoke(runner, "validate", units)
     assert result.exit_code == 0, result.output
-    assert "warning: units.csv: unit 20333 (Hoàng Sa)" in result.output
+    assert "warning: units.csv: 1 unit lies more than 300 km from every other unit" in result.output
+    verbose = invoke(runner, "validate", units, "--verbose")
+    assert "  units.csv:7: unit 20333 (Hoàng Sa) is 416 km from every other unit" in verbose.output
 
 
 # ---- solve: bad input ----------------------------------------------------------------------
