@@ -81,7 +81,11 @@ def write_csv(path: Path, frame: pd.DataFrame) -> list[Path]:
     ``.csvt`` sidecar for QGIS. Returns both paths."""
     path = Path(path)
     ready = csv_frame(frame)
-    ready.to_csv(path, index=False, encoding="utf-8-sig")
+    # Python's csv quotes a cell holding a carriage return only when CR ends the lines:
+    # such a table (rare: input validation refuses control characters) is written CRLF.
+    has_cr = any(isinstance(v, str) and "\r" in v for c in range(ready.shape[1]) if _is_text(ready.iloc[:, c])
+                 for v in ready.iloc[:, c])
+    ready.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n" if has_cr else "\n")
     sidecar = path.with_suffix(".csvt")
     sidecar.write_text(csvt_text(ready), encoding="utf-8")
     return [path, sidecar]
