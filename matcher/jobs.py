@@ -186,7 +186,8 @@ def run_solve(sc: Scenario, out: Path, lang: str = "vi", why: bool = False, prog
         written = write_outputs(out, files, sc.inputs, drop=DIAGNOSIS_FILES)
         return SolveOutcome(problem, result, group_warnings(warns), written)
     if result.status is Status.INFEASIBLE:
-        from .analysis.diagnose import diagnose, diagnosis_files, diagnosis_markdown
+        from .analysis.diagnose import diagnose
+        from .render.text import diagnosis_files, diagnosis_markdown
 
         if progress:
             progress("infeasible: the rules cannot all hold; diagnosing ...")
@@ -222,7 +223,8 @@ def check_scenario(sc: Scenario, warn: Warn = None) -> CheckOutcome:
 
 def run_diagnose(sc: Scenario, out: Path | None = None, lang: str = "vi", warn: Warn = None) -> DiagnoseOutcome:
     """Why ``sc`` has no plan; with ``out``, publish ``diagnosis.json`` and ``diagnosis.md`` there."""
-    from .analysis.diagnose import diagnose, diagnosis_files, diagnosis_markdown
+    from .analysis.diagnose import diagnose
+    from .render.text import diagnosis_files, diagnosis_markdown
 
     check_out_dir(out)
     problem, _ = load(sc, warn)
@@ -239,8 +241,9 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
     With ``out``, ``whatif.md``, ``whatif.json`` and (when possible) the new plan's files are
     published together; the result folder itself and the scenario's inputs are never overwritten.
     """
-    from .analysis.whatif import what_if, whatif_files, whatif_markdown
+    from .analysis.whatif import what_if
     from .io.resultdir import problem_for_result, read_result_dir
+    from .render.text import whatif_files, whatif_markdown
 
     check_out_dir(out)
     problem, params = problem_for_result(result_dir)

@@ -4,7 +4,8 @@ Used by :mod:`matcher.analysis.whatif` (baseline against the re-solved plan) and
 :mod:`matcher.analysis.explain` (baseline against the plan without one pair). Figures are
 the plans' own (:func:`matcher.kpis.stage_figures`), in each stage's unit; "same",
 "better" and "worse" follow the one stage table, :data:`matcher.model.STAGES`.
-No solver, no pandas.
+:func:`fmt_stage` writes a stage figure in its unit, for the sentences analysis keeps in both
+languages and for :mod:`matcher.render.text`. No solver, no pandas.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..i18n import fmt_number, t
 from ..kpis import stage_figures
 from ..model import STAGES, Problem
 from ..result import Pair, Result
@@ -27,6 +29,26 @@ def stage_unit(problem: Problem, name: str) -> str:
 def stage_change(name: str, before: float | None, after: float | None) -> str:
     """``same``, ``better``, ``worse`` or ``unknown`` for one stage, from ``before`` to ``after``."""
     return STAGES[name].compare(before, after)
+
+
+def fmt_stage(name: str, unit: str, value: float | None, lang: str, other: float | None = None,
+              signed: bool = False) -> str:
+    """A stage figure in its unit: ratio 0,75, need units 22, distance 4.884,8 km or 312 min;
+    more decimals (up to two more) when needed to tell ``value`` from ``other``."""
+    if value is None:
+        return "–"
+    sign = "+" if signed and value > 0 else ("−" if signed and value < 0 else "")
+    v = abs(value) if signed else value
+    dec = {"balance": 2, "shortfall": 0}.get(name, 0 if unit == "minutes" else 1)
+    if name != "shortfall":
+        start = dec
+        while (other is not None and dec < start + 2 and round(value, dec) == round(other, dec)
+               and abs(value - other) > STAGES[name].eps):
+            dec += 1
+    text = sign + fmt_number(v, lang, dec)
+    if name != "distance":
+        return text
+    return f"{text} {t('pack_minutes', lang) if unit == 'minutes' else t('km', lang)}"
 
 
 @dataclass(frozen=True)

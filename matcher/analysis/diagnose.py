@@ -24,9 +24,9 @@ Rules that cannot be relaxed stay enforced throughout: a unit takes >= 0 partner
 needs travel minutes when the scenario measures minutes, staff and need figures.
 
 The data (:class:`Rule`, :class:`Finding`, :class:`Fix`, :class:`Diagnosis`) lives in
-:mod:`matcher.analysis.findings`, the words (:func:`diagnosis_markdown`, :func:`rule_text`, ...)
-in :mod:`matcher.render.text`; both are re-exported here. The report files are built by
-:func:`diagnosis_files` and published by :func:`matcher.io.files.write_outputs`.
+:mod:`matcher.analysis.findings` and is re-exported here. The words and the report files
+(``diagnosis_markdown``, ``rule_text``, ``diagnosis_files``, ``write_diagnosis``) are in
+:mod:`matcher.render.text`: analysis never imports render (the layers point down).
 
 This module never imports ortools: the solver is reached only through
 :func:`matcher.engine.stages.feasible`.
@@ -34,24 +34,15 @@ This module never imports ortools: the solver is reached only through
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 
 from ..distance import candidates
 from ..engine.stages import feasible
 from ..i18n import DEFAULT_LANG, LANGS
 from ..model import Problem, Role, SolveParams, Unit
-from ..render.text import (  # noqa: F401 - re-exported: the words of a diagnosis
-    diagnosis_dict,
-    diagnosis_markdown,
-    finding_text,
-    fix_text,
-    rule_text,
-)
 from ..result import Status
 from .findings import (  # noqa: F401 - re-exported: the data of a diagnosis
     DIAGNOSIS_FILES,
@@ -359,25 +350,3 @@ def _names(problem: Problem, findings: Iterable[Finding], conflict: Iterable[Rul
     codes += [c for r in conflict for c in r.subject]
     by_code = {u.code: u.name for u in problem.units}
     return {c: by_code[c] for c in dict.fromkeys(codes) if c in by_code}
-
-
-# ---- files -------------------------------------------------------------------------------
-
-
-def diagnosis_files(d: Diagnosis, lang: str | None = None) -> dict[str, str]:
-    """The report files of a diagnosis, ``{name: text}``: ``diagnosis.json`` (UTF-8, codes
-    as text) and ``diagnosis.md``, in ``lang`` (default: the diagnosis's language). Publish
-    them with :func:`matcher.io.files.write_outputs` (together with other files if need be)."""
-    lang = lang or d.lang
-    return {
-        "diagnosis.json": json.dumps(diagnosis_dict(d, lang), ensure_ascii=False, indent=2) + "\n",
-        "diagnosis.md": diagnosis_markdown(d, lang),
-    }
-
-
-def write_diagnosis(d: Diagnosis, out_dir: Path, lang: str | None = None) -> list[Path]:
-    """Write :func:`diagnosis_files` into ``out_dir`` through the one publisher,
-    :func:`matcher.io.files.write_outputs`: all of them or none, never half-written."""
-    from ..io.files import write_outputs  # pandas: only when writing
-
-    return write_outputs(Path(out_dir), diagnosis_files(d, lang), inputs=[])

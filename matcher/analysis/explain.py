@@ -31,9 +31,8 @@ from ..i18n import LANGS, domain_label, t
 from ..io.resultdir import ResultView, result_from_view
 from ..kpis import stage_figures
 from ..model import STAGES, PairRule, PairStatus, Problem, SolveParams
-from ..render.text import fmt_stage
 from ..result import Result, Status
-from .compare import deciding_stage, stage_unit
+from .compare import deciding_stage, fmt_stage, stage_unit
 
 COLUMNS = [
     "lowland_code", "lowland_name", "remote_code", "remote_name", "distance_km", "distance_rank", "n_candidates",

@@ -1,7 +1,8 @@
 """What a diagnosis is made of, as plain frozen data: rules, pre-check findings, fixes, the diagnosis.
 
-No solver, no pandas: this module imports only the model and the language list, so
-:mod:`matcher.render.text` can read a :class:`Diagnosis` without pulling in the engine.
+No solver, no pandas, no words: this module imports only the model and the language list,
+so :mod:`matcher.render.text` (which writes the sentences) can read a :class:`Diagnosis`
+without pulling in the engine.
 Everything here pickles to an equal object.
 """
 
@@ -129,8 +130,28 @@ class Diagnosis:
         return not (self.findings or self.conflict or self.fixes)
 
     def to_dict(self, lang: str | None = None) -> dict:
-        """Plain JSON data; codes are text; every ``text`` is in ``lang`` (default: the
-        diagnosis's language). Built by :func:`matcher.render.text.diagnosis_dict`."""
-        from ..render.text import diagnosis_dict  # the sentences live with the other text
-
-        return diagnosis_dict(self, lang)
+        """Plain JSON data; codes are text. The sentences (a ``text`` beside every finding,
+        rule and fix) are added by :func:`matcher.render.text.diagnosis_dict`, which is what
+        ``diagnosis.json`` holds; ``lang`` (default: the diagnosis's language) is recorded."""
+        return {
+            "scenario": self.scenario,
+            "status": self.status,
+            "lang": lang or self.lang,
+            "findings": [
+                {"kind": f.kind, "cause": f.cause, "units": list(f.units),
+                 "values": {k: plain(v) for k, v in f.values.items()}, "rules": [r.to_dict() for r in f.rules]}
+                for f in self.findings
+            ],
+            "conflict": [r.to_dict() for r in self.conflict],
+            "conflict_minimal": self.minimal,
+            "fixes": [
+                {"rule": x.rule.to_dict(), "value": plain(x.value), "check": x.check,
+                 "feasibility_calls": x.feasibility_calls}
+                for x in self.fixes
+            ],
+            "names": dict(self.names),
+            "n_rules": self.n_rules,
+            "feasibility_calls": {"total": self.feasibility_calls, "conflict": self.calls_conflict,
+                                  "fixes": self.calls_fixes, "undecided": self.calls_unknown},
+            "seconds": round(self.seconds, 3),
+        }

@@ -6,8 +6,8 @@ locked pair rules and the forbidden ones as forbidden rules, re-solves with the 
 solver parameters, and compares the new plan with the baseline, stage by stage in the
 stages' own units (figures recomputed from the plans with :func:`matcher.kpis.stage_figures`,
 compared by :mod:`matcher.analysis.compare`); or, when no plan keeps every rule, says which
-rule the change breaks, with numbers. The report's words are :func:`matcher.render.text.whatif_markdown`;
-:func:`whatif_files` gives the file set (``whatif.md``, ``whatif.json``) to publish.
+rule the change breaks, with numbers. The report's words and its file set are
+:func:`matcher.render.text.whatif_markdown` and :func:`matcher.render.text.whatif_files`.
 
 The scenario's own pair rules stay in force: forcing a pair the scenario forbids, or
 forbidding an existing (locked) twinning, is reported impossible unless the pair is also
@@ -24,17 +24,17 @@ from dataclasses import asdict, dataclass, field, replace
 
 from ..distance import candidates, pair_metrics
 from ..errors import InputError, ValidationIssue
-from ..i18n import DEFAULT_LANG, LANGS, fmt_number, t
+from ..i18n import LANGS, fmt_number, t
 from ..io.resultdir import ResultView, result_from_view
 from ..kpis import stage_figures
 from ..model import PairRule, PairStatus, Problem, Role, SolveParams
-from ..render.text import fmt_stage, whatif_markdown
 from ..result import Result, Status
 from .compare import (  # noqa: F401 - re-exported (old import paths)
     Moved,
     PairKey,
     StageCost,
     compare_plans,
+    fmt_stage,
     pair_keys,
     stage_change,
     stage_costs,
@@ -383,10 +383,3 @@ def what_if(
 
 def whatif_json(w: WhatIf) -> str:
     return json.dumps(w.to_dict(), ensure_ascii=False, indent=2)
-
-
-def whatif_files(w: WhatIf, lang: str = DEFAULT_LANG) -> dict[str, object]:
-    """The report files of a what-if, ``{name: content}``: ``whatif.md`` (text in ``lang``)
-    and ``whatif.json`` (a dict), ready for :func:`matcher.io.files.write_outputs`, which
-    the caller may give the new plan's files too, to publish all in one step."""
-    return {"whatif.md": whatif_markdown(w, lang), "whatif.json": w.to_dict()}

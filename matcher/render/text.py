@@ -3,20 +3,23 @@
 Plain data in, text out. This module reads the objects of :mod:`matcher.analysis.findings`
 (:class:`Rule`, :class:`Finding`, :class:`Fix`, :class:`Diagnosis`) and of
 :mod:`matcher.analysis.whatif` (:class:`WhatIf`) by their attributes only. It imports the
-model, the catalogue and :mod:`matcher.analysis.findings` (plain data, standard library
-only), so it never pulls in the engine (ortools), pandas or the file writers; a test in
-``tests/render/test_text.py`` checks that in a fresh interpreter.
-
-:func:`fmt_stage` is also used by the analysis modules for the sentences they keep in both
-languages (what-if notes, the "why this partner" column).
+model, the catalogue and the solver-free analysis modules :mod:`matcher.analysis.findings`
+and :mod:`matcher.analysis.compare` (whose :func:`fmt_stage` it re-exports), so it never
+pulls in the engine (ortools), pandas or the file writers; a test in
+``tests/render/test_text.py`` checks that in a fresh interpreter. The file sets
+(:func:`diagnosis_files`, :func:`whatif_files`) are published by the caller through
+:func:`matcher.io.files.write_outputs`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..analysis.findings import plain  # plain data: the model and the catalogue, no engine
+from ..analysis.compare import fmt_stage  # defined with the stages: analysis writes figures too
+from ..analysis.findings import DIAGNOSIS_FILES
 from ..i18n import DEFAULT_LANG, LANGS, fmt_number, t
 from ..model import STAGES
 
@@ -140,32 +143,17 @@ def finding_text(f: Finding, names: Mapping[str, str], lang: str = DEFAULT_LANG,
 
 
 def diagnosis_dict(d: Diagnosis, lang: str | None = None) -> dict:
-    """A diagnosis as plain JSON data (``diagnosis.json``); codes are text; every ``text`` is
-    in ``lang`` (default: the diagnosis's language)."""
+    """A diagnosis as plain JSON data (``diagnosis.json``): :meth:`Diagnosis.to_dict` with a
+    ``text`` beside every finding, rule and fix, in ``lang`` (default: the diagnosis's language)."""
     lang = lang or d.lang
-    return {
-        "scenario": d.scenario,
-        "status": d.status,
-        "lang": lang,
-        "findings": [
-            {"kind": f.kind, "cause": f.cause, "units": list(f.units),
-             "values": {k: plain(v) for k, v in f.values.items()},
-             "rules": [r.to_dict() for r in f.rules], "text": finding_text(f, d.names, lang)}
-            for f in d.findings
-        ],
-        "conflict": [{**r.to_dict(), "text": rule_text(r, d.names, lang)} for r in d.conflict],
-        "conflict_minimal": d.minimal,
-        "fixes": [
-            {"rule": x.rule.to_dict(), "value": plain(x.value), "check": x.check,
-             "feasibility_calls": x.feasibility_calls, "text": fix_text(x, d.names, lang)}
-            for x in d.fixes
-        ],
-        "names": dict(d.names),
-        "n_rules": d.n_rules,
-        "feasibility_calls": {"total": d.feasibility_calls, "conflict": d.calls_conflict,
-                              "fixes": d.calls_fixes, "undecided": d.calls_unknown},
-        "seconds": round(d.seconds, 3),
-    }
+    data = d.to_dict(lang)
+    for item, f in zip(data["findings"], d.findings, strict=True):
+        item["text"] = finding_text(f, d.names, lang)
+    for item, r in zip(data["conflict"], d.conflict, strict=True):
+        item["text"] = rule_text(r, d.names, lang)
+    for item, x in zip(data["fixes"], d.fixes, strict=True):
+        item["text"] = fix_text(x, d.names, lang)
+    return data
 
 
 def diagnosis_markdown(d: Diagnosis, lang: str | None = None) -> str:
@@ -213,26 +201,6 @@ def diagnosis_markdown(d: Diagnosis, lang: str | None = None) -> str:
 def stage_label(name: str, lang: str) -> str:
     """A stage's name as its KPI is called in reports (``STAGES[name].label_key``)."""
     return t(STAGES[name].label_key, lang)
-
-
-def fmt_stage(name: str, unit: str, value: float | None, lang: str, other: float | None = None,
-              signed: bool = False) -> str:
-    """A stage figure in its unit: ratio 0,75, need units 22, distance 4.884,8 km or 312 min;
-    more decimals (up to two more) when needed to tell ``value`` from ``other``."""
-    if value is None:
-        return "–"
-    sign = "+" if signed and value > 0 else ("−" if signed and value < 0 else "")
-    v = abs(value) if signed else value
-    dec = {"balance": 2, "shortfall": 0}.get(name, 0 if unit == "minutes" else 1)
-    if name != "shortfall":
-        start = dec
-        while (other is not None and dec < start + 2 and round(value, dec) == round(other, dec)
-               and abs(value - other) > STAGES[name].eps):
-            dec += 1
-    text = sign + fmt_number(v, lang, dec)
-    if name != "distance":
-        return text
-    return f"{text} {t('pack_minutes', lang) if unit == 'minutes' else t('km', lang)}"
 
 
 def moved_table(w: WhatIf, lang: str) -> list[str]:
@@ -284,3 +252,35 @@ def whatif_markdown(w: WhatIf, lang: str = DEFAULT_LANG) -> str:
         lines += ["", f"## {t('wi_notes', lang)}", ""]
         lines += [f"- {n.text(lang)}" for n in w.notes]
     return "\n".join(lines) + "\n"
+
+
+# ---- the file sets -----------------------------------------------------------------------------
+
+
+def diagnosis_files(d: Diagnosis, lang: str | None = None) -> dict[str, str]:
+    """The report files of a diagnosis, ``{name: text}``: ``diagnosis.json`` (UTF-8, codes as
+    text) and ``diagnosis.md``, in ``lang`` (default: the diagnosis's language). Publish them
+    with :func:`matcher.io.files.write_outputs`, together with other files if need be."""
+    lang = lang or d.lang
+    files = {
+        "diagnosis.json": json.dumps(diagnosis_dict(d, lang), ensure_ascii=False, indent=2) + "\n",
+        "diagnosis.md": diagnosis_markdown(d, lang),
+    }
+    assert tuple(files) == DIAGNOSIS_FILES
+    return files
+
+
+def write_diagnosis(d: Diagnosis, out_dir: Path, lang: str | None = None) -> list[Path]:
+    """Publish :func:`diagnosis_files` into ``out_dir`` through the one publisher,
+    :func:`matcher.io.files.write_outputs`: all of them or none, never half-written."""
+    from ..io.files import write_outputs  # pandas: only when writing
+
+    return write_outputs(Path(out_dir), diagnosis_files(d, lang), inputs=[])
+
+
+def whatif_files(w: WhatIf, lang: str = DEFAULT_LANG) -> dict[str, object]:
+    """The report files of a what-if, ``{name: content}``: ``whatif.md`` (text in ``lang``) and
+    ``whatif.json`` (the dict of :meth:`WhatIf.to_dict`), ready for
+    :func:`matcher.io.files.write_outputs`, which the caller may give the new plan's files
+    too, to publish everything in one step."""
+    return {"whatif.md": whatif_markdown(w, lang), "whatif.json": w.to_dict()}

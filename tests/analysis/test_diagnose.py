@@ -19,19 +19,17 @@ from matcher.analysis.diagnose import (
     Rule,
     deletion_filter,
     diagnose,
-    diagnosis_files,
-    diagnosis_markdown,
     precheck,
     quickxplain,
     relax,
     rules_of,
     with_values,
-    write_diagnosis,
 )
 from matcher.engine.stages import feasible
 from matcher.errors import InputError
 from matcher.io.inputs import load_problem, load_scenario
 from matcher.model import SolveParams, Travel
+from matcher.render.text import diagnosis_dict, diagnosis_files, diagnosis_markdown, write_diagnosis
 from matcher.result import Status
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -289,26 +287,30 @@ def test_diagnosis_files_are_what_write_diagnosis_publishes(tmp_path):
     d = diagnose(load("counts"), PARAMS, lang="en")
     files = diagnosis_files(d, "vi")
     assert list(files) == ["diagnosis.json", "diagnosis.md"] and all(isinstance(v, str) for v in files.values())
-    assert json.loads(files["diagnosis.json"]) == d.to_dict("vi")
+    assert json.loads(files["diagnosis.json"]) == diagnosis_dict(d, "vi")
     assert files["diagnosis.md"] == diagnosis_markdown(d, "vi")
     written = write_diagnosis(d, tmp_path, "vi")
     assert sorted(p.name for p in written) == sorted(files)
     assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == files
 
 
-def test_a_diagnosis_pickles_and_old_import_paths_work():
+def test_a_diagnosis_pickles_and_its_parts_have_one_home():
     """issue 7: a Diagnosis (FrozenMap fields, not MappingProxyType) pickles to an equal object;
-    the data, the checks and the words are still importable from matcher.analysis.diagnose."""
+    the data is re-exported by matcher.analysis.diagnose, the words live in matcher.render.text,
+    and to_dict is diagnosis.json without the sentences."""
     from matcher.analysis import findings, prechecks
-    from matcher.analysis.diagnose import Diagnosis, Finding, Fix, finding_text, fix_text, rule_text
-    from matcher.render import text
+    from matcher.analysis.diagnose import DIAGNOSIS_FILES, Diagnosis, Finding, Fix
 
     d = diagnose(load("nobody_within_cap"), PARAMS, lang="en")
     assert pickle.loads(pickle.dumps(d)) == d
     assert (Diagnosis, Finding, Fix, Rule) == (findings.Diagnosis, findings.Finding, findings.Fix, findings.Rule)
-    assert precheck is prechecks.precheck
-    assert (rule_text, fix_text, finding_text, diagnosis_markdown) == (
-        text.rule_text, text.fix_text, text.finding_text, text.diagnosis_markdown)
+    assert precheck is prechecks.precheck and tuple(diagnosis_files(d)) == DIAGNOSIS_FILES
+    for name in ("diagnosis_markdown", "rule_text", "write_diagnosis", "diagnosis_files"):
+        assert not hasattr(dg, name), name  # analysis never imports render
+    with_text = diagnosis_dict(d)
+    assert all("text" in c for c in with_text["conflict"]) and not any("text" in c for c in d.to_dict()["conflict"])
+    for part in ("findings", "conflict", "fixes"):
+        assert [{k: v for k, v in x.items() if k != "text"} for x in with_text[part]] == d.to_dict()[part]
 
 
 def test_diagnose_does_not_import_ortools():

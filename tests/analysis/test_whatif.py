@@ -12,13 +12,14 @@ from helpers import problem, unit
 from typer.testing import CliRunner
 
 from matcher import SolveParams, Status
-from matcher.analysis.whatif import stage_figures, what_if, whatif_markdown
+from matcher.analysis.whatif import stage_figures, what_if
 from matcher.cli import app
 from matcher.engine.stages import solve
 from matcher.errors import InputError
 from matcher.io.inputs import load_problem, load_scenario
 from matcher.io.result_tables import kpis
 from matcher.io.resultdir import problem_for_result, read_result_dir
+from matcher.render.text import whatif_files, whatif_markdown
 
 P1 = SolveParams(time_limit_s=10, workers=1, seed=0)
 
@@ -97,11 +98,10 @@ def test_forbidding_a_pair_in_the_plan_moves_it_and_costs_the_kpi_difference(han
 
 def test_whatif_files_publish_in_one_step(hand, tmp_path):
     """issue 7: whatif_files gives whatif.md and whatif.json for write_outputs; the JSON written
-    is whatif_json's text; the old names still import from matcher.analysis.whatif."""
+    is whatif_json's text; the plan-comparison names still import from matcher.analysis.whatif."""
     from matcher.analysis import compare as cmp
-    from matcher.analysis.whatif import Moved, StageCost, fmt_stage, whatif_files, whatif_json
+    from matcher.analysis.whatif import Moved, StageCost, fmt_stage, whatif_json
     from matcher.io.files import write_outputs
-    from matcher.render import text
 
     p, res = hand
     pair = min(k for k in keys(res) if k not in p.locked)
@@ -112,8 +112,7 @@ def test_whatif_files_publish_in_one_step(hand, tmp_path):
     write_outputs(tmp_path, files, inputs=[])
     assert (tmp_path / "whatif.json").read_text(encoding="utf-8") == whatif_json(w) + "\n"
     assert (tmp_path / "whatif.md").read_text(encoding="utf-8") == files["whatif.md"]
-    assert (Moved, StageCost, fmt_stage, whatif_markdown) == (cmp.Moved, cmp.StageCost, text.fmt_stage,
-                                                              text.whatif_markdown)
+    assert (Moved, StageCost, fmt_stage) == (cmp.Moved, cmp.StageCost, cmp.fmt_stage)
 
 
 def test_bad_requests_are_input_errors(hand):
