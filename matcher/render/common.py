@@ -53,9 +53,11 @@ def clean(obj: Any) -> Any:
 
 
 def _clean_frame(frame):
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
     out = frame.copy()
     for c in out.columns:
-        if out[c].dtype == object:
+        if is_object_dtype(out[c].dtype) or is_string_dtype(out[c].dtype):
             out[c] = out[c].map(lambda v: printable(v) if isinstance(v, str) else v)
     out.columns = [printable(c) for c in out.columns]
     return out

@@ -311,9 +311,13 @@ def _cover(view: ResultView, lang: str, contents: list[tuple[str, int]], notes_p
 
 
 def _map_figure(view: ResultView, boundaries, lang: str) -> Figure:
+    """The A3 map; its sentence on input repairs is left out (the notes give it, once)."""
+    from dataclasses import replace
+
     from .maps import draw_map
 
-    return draw_map(view, boundaries, lang)
+    quiet = {k: v for k, v in view.summary.items() if k not in ("warnings", "warning_details")}
+    return draw_map(replace(view, summary=quiet), boundaries, lang)
 
 
 # ---- assembling ------------------------------------------------------------------------

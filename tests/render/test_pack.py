@@ -216,6 +216,33 @@ def test_pack_with_boundaries(result_dir):
     assert size(reader.pages[1]) == pytest.approx(A3_LANDSCAPE, abs=1)
 
 
+ROW_LINES = [f"units.csv:{r}: code '{r - 1}' read as '{r - 1:05d}'" for r in range(2, 168)]
+GROUPED = "units.csv: 166 codes typed as numbers were zero-padded to 5 digits (rows 2–167)"
+
+
+@pytest.mark.parametrize(("lang", "warnings", "details"), [
+    ("vi", ROW_LINES, None),  # a folder written before warnings were grouped
+    ("en", [GROUPED], [{"kind": "code_padded", "source": "units.csv", "count": 166, "rows": list(range(2, 168)),
+                        "message": "codes typed as numbers were zero-padded to 5 digits"}]),
+])
+def test_input_repairs_are_one_sentence_not_one_line_per_row(danang_copy, tmp_path, lang, warnings, details):
+    """issue 7: 166 row warnings of one kind give exactly one sentence in the pack, in its language,
+    and none of the per-row lines (they were five pages)."""
+    summary = json.loads((danang_copy / "summary.json").read_text(encoding="utf-8"))
+    summary["warnings"] = warnings
+    summary.pop("warning_details", None)
+    if details is not None:
+        summary["warning_details"] = details
+    (danang_copy / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "pack.pdf"
+    r = invoke("report", danang_copy, "--out", out, "--lang", lang)
+    assert r.exit_code == 0, r.output
+    text = " ".join(texts(pypdf.PdfReader(out)))
+    assert text.count(t("input_repairs", lang, n="166")) == 1
+    assert "read as" not in text and "zero-padded" not in text and "(rows 2–167)" not in text
+    assert t("pack_warnings", lang) in " ".join(section(texts(pypdf.PdfReader(out)), "pack_notes", lang))
+
+
 # ---- bad input ------------------------------------------------------------------------
 
 

@@ -156,6 +156,62 @@ def test_unknown_language_is_refused(result_dir):
         render_html(read_result_dir(result_dir), None, "fr")
 
 
+def test_page_assets_are_package_data_read_with_importlib_resources():
+    """issue 7: the page's HTML, CSS and JS are files in the package (so in the wheel), read with
+    importlib.resources; the module holds no page strings."""
+    from importlib.resources import files
+
+    from matcher.render import web
+
+    for name in web.ASSETS:
+        text = files("matcher.render").joinpath("web", name).read_text(encoding="utf-8")
+        assert text.strip() and web.asset(name) == text
+    assert {"%%DATA%%", "%%SCRIPT%%", "%%STYLE%%", "%%CSP%%"} <= set(re.findall(r"%%[A-Z]+%%", web.asset("page.html")))
+    assert "D.style.classes" in web.asset("map.js")
+    with pytest.raises(ValueError, match="asset"):
+        web.asset("../web.py")
+    source = Path(web.__file__).read_text(encoding="utf-8")
+    assert "<!DOCTYPE" not in source and "function (" not in source and len(source.splitlines()) <= 400
+
+
+def test_a_placeholder_in_a_name_stays_a_name(result_dir):
+    """issue 7: a unit named like a template placeholder (%%SCRIPT%%) is not filled in: the page is
+    filled in one pass over the template, never over the data."""
+    from dataclasses import replace
+
+    view = read_result_dir(result_dir)
+    units = view.units.copy()
+    units.loc[units["code"] == TRA_LINH, "name"] = "%%SCRIPT%%"
+    units.loc[units["code"] == AN_HAI, "name"] = "%%DATA%% %%STYLE%%"
+    html = render_html(replace(view, units=units), None, "vi")
+    _, after, data = data_block(html)
+    names = {u["code"]: u["name"] for u in data["units"]}
+    assert names[TRA_LINH] == "%%SCRIPT%%" and names[AN_HAI] == "%%DATA%% %%STYLE%%"
+    assert html.count("<script") == 2 and "%%" not in after
+
+
+@pytest.fixture(scope="module")
+def repairs_map(result_dir, tmp_path_factory) -> Path:
+    """The result with 166 repaired rows of one kind recorded in its summary."""
+    from dataclasses import replace
+
+    view = read_result_dir(result_dir)
+    summary = {**view.summary, "warnings": ["units.csv: 166 codes typed as numbers were zero-padded (rows 2–167)"],
+               "warning_details": [{"kind": "code_padded", "source": "units.csv", "count": 166,
+                                    "message": "codes typed as numbers were zero-padded", "rows": [2, 167]}]}
+    out = tmp_path_factory.mktemp("repairs") / "repairs.html"
+    out.write_text(render_html(replace(view, summary=summary), None, "vi"), encoding="utf-8")
+    return out
+
+
+def test_repairs_travel_as_a_count(repairs_map, maps):
+    """issue 7: the page gets the number of repairs, not the warning lines."""
+    _, _, data = data_block(repairs_map.read_text(encoding="utf-8"))
+    assert data["meta"]["repairs"] == 166
+    assert "zero-padded" not in json.dumps(data)
+    assert data_block(maps["points"].read_text(encoding="utf-8"))[2]["meta"]["repairs"] == 0
+
+
 # ---- in the browser --------------------------------------------------------------------
 
 
@@ -279,6 +335,34 @@ def test_hostile_names_show_as_text_in_the_browser(browser, hostile_map):
         assert HOSTILE in p.page.locator("#results").inner_text()
         p.page.locator("#q").fill("hoi an")
         assert "Hội An" in p.page.locator("#results").inner_text()
+        p.assert_clean()
+    finally:
+        p.page.close()
+
+
+def rgb(colour: str) -> str:
+    """'#d73027' as the browser reports it: 'rgb(215, 48, 39)'."""
+    return "rgb({}, {}, {})".format(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+
+
+def test_browser_uses_the_style_colours_and_shows_one_repairs_sentence(browser, repairs_map):
+    """issue 7: legend, shading and pair lines use matcher.render.style's colours (sent as data); the footer
+    carries one sentence about input repairs, in the language shown."""
+    from matcher.render.style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR
+
+    p = Page(browser, repairs_map)
+    try:
+        pg = p.page
+        swatches = pg.eval_on_selector_all("#bins .sw", "els => els.map(e => getComputedStyle(e).backgroundColor)")
+        assert swatches[:len(COVERAGE_CLASSES)] == [rgb(c) for _, c in COVERAGE_CLASSES]
+        stroke = "sel => getComputedStyle(document.querySelector(sel)).stroke"
+        assert pg.evaluate(stroke, "#lines line.locked") == rgb(LOCKED_COLOUR)
+        assert pg.evaluate(stroke, "#lines line.new") == rgb(NEW_COLOUR)
+        foot = pg.locator("#foot").inner_text()
+        assert foot.count(t("input_repairs", "vi", n="166")) == 1
+        pg.locator('button[data-lang="en"]').click()
+        foot = pg.locator("#foot").inner_text()
+        assert foot.count(t("input_repairs", "en", n="166")) == 1 and "summary.json" in foot
         p.assert_clean()
     finally:
         p.page.close()
