@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from matcher import SolveParams, Status
 from matcher.distance import candidates
-from matcher.engine.stages import CpBackend, build, holder_sets, min_ratio, solve
+from matcher.engine import build, min_ratio, solve
+from matcher.engine.backends import CpBackend
+from matcher.engine.formulation import holder_sets
 
 P1 = SolveParams(time_limit_s=20, workers=1, seed=0)
 
@@ -303,7 +305,7 @@ def test_feasible_answers_without_optimising():
     """feasible(): a plan exists for the default; a 100 km cap leaves some commune alone."""
     from dataclasses import replace
 
-    from matcher.engine.stages import feasible
+    from matcher.engine import feasible
     from matcher.io.inputs import load_problem, load_scenario
 
     p, _ = load_problem(load_scenario(None))
