@@ -93,17 +93,22 @@ def test_a_table_without_remote_units_exits_2(tmp_path):
     assert res.exit_code == 2 and "no unit has role 'remote'" in res.output
 
 
-def test_infeasible_rerun_removes_the_old_plan(tmp_path):
-    """Review 4: after an infeasible re-run, the folder holds only the diagnosis."""
+def test_infeasible_rerun_keeps_the_old_plan_beside_the_diagnosis(tmp_path):
+    """issue 7 (replaces review 4): an infeasible re-run writes its diagnosis beside the previous
+    plan, which stays whole; the next plan written removes the diagnosis."""
     out = tmp_path / "out"
     assert run("solve", TINY / "scenario.toml", "--out", out, "--quiet").exit_code == 0
-    assert (out / "pairs.csv").exists()
+    plan = (out / "pairs.csv").read_bytes()
     res = run("solve", TINY / "scenario.toml", "--remote-max-partners", 0, "--remote-min-partners", 0,
               "--lowland-min-partners", 1, "--out", out, "--quiet")
     assert res.exit_code == 3, res.output
-    assert {p.name for p in out.iterdir()} == {"diagnosis.json", "diagnosis.md"}
+    names = {p.name for p in out.iterdir()}
+    assert {"diagnosis.json", "diagnosis.md", "pairs.csv", "summary.json", "plan.xlsx"} <= names
+    assert (out / "pairs.csv").read_bytes() == plan
     d = json.loads((out / "diagnosis.json").read_text(encoding="utf-8"))
     assert d["conflict"]
+    assert run("solve", TINY / "scenario.toml", "--out", out, "--quiet").exit_code == 0
+    assert not (out / "diagnosis.json").exists() and not (out / "diagnosis.md").exists()
 
 
 def test_review_reproducer_big_needs(tmp_path):
