@@ -51,7 +51,7 @@ class SolveOutcome:
 
     problem: Problem
     result: Result
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # MatcherWarning, grouped by kind
     written: list[Path] = field(default_factory=list)
     diagnosis: object | None = None  # a Diagnosis when the rules cannot all hold
     diagnosis_text: str = ""  # its markdown, in the run's language
@@ -68,7 +68,7 @@ class EvaluateOutcome:
     problem: Problem
     result: Result
     broken: list[str]
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # MatcherWarning, grouped by kind
     written: list[Path] = field(default_factory=list)
 
 
@@ -78,7 +78,7 @@ class CheckOutcome:
 
     problem: Problem
     allowed_pairs: int
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # MatcherWarning, grouped by kind
 
 
 @dataclass(frozen=True)
