@@ -26,7 +26,8 @@ from .plan import Plan, complete, exact_value, raw_value, read_solution, to_valu
 
 MIP_SHARE = 0.8  # of a stage's remaining work given to SCIP before CP-SAT takes over ...
 CP_RESERVE = 1 - MIP_SHARE  # ... and the share of the whole that CP-SAT keeps even when SCIP overran
-UPPER_BOUND_STEPS = 12  # LP bisection steps for the bound of an unproven balance stage
+UPPER_BOUND_STEPS = 12  # LP bisection steps for the bound of an unproven balance stage ...
+UPPER_BOUND_SHARE = 0.25  # ... within this share of the stage's work beyond its budget
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def _stage_balance(ctx: Ctx, kept: Kept, work: float) -> StageOutcome:
     if status is Status.OPTIMAL:
         bound = float(best)
     else:
-        bound = _balance_upper_bound(ctx, kept, best)
+        bound = _balance_upper_bound(ctx, kept, best, a.start + (1 + UPPER_BOUND_SHARE) * work)
         status = Status.FEASIBLE
     tol = problem.rules.tolerances.get("balance", 0.0)
     keep_at = best * (1 - Fraction(tol).limit_denominator(10**6))
@@ -165,21 +166,22 @@ def _stage_balance(ctx: Ctx, kept: Kept, work: float) -> StageOutcome:
     return StageOutcome(stage, tuple(pairs), hint, _with(kept, _floors(problem, keep_at)))
 
 
-def _balance_upper_bound(ctx: Ctx, kept: Kept, best: Fraction, steps: int = UPPER_BOUND_STEPS) -> float:
+def _balance_upper_bound(ctx: Ctx, kept: Kept, best: Fraction, until: float,
+                         steps: int = UPPER_BOUND_STEPS) -> float:
     """Smallest ratio level above ``best`` whose LP (with holder cuts) is infeasible.
 
-    The steps stop when the solve's work is spent (deterministic), or at the hard deadline
-    (then the result says it was cut by the clock)."""
+    The steps stop once the work charged reaches ``until`` (deterministic), or at the hard
+    deadline (then the result says it was cut by the clock)."""
     lo, hi = best, Fraction(1)
 
     def feasible_at(level: Fraction) -> bool:
-        work = max(MIN_WORK, ctx.params.time_limit_s - ctx.spent)
+        work = max(MIN_WORK, until - ctx.spent)
         return lp(ctx, _with(kept, _floors(ctx.problem, level)), None, work).feasible
 
     if not lp_trusted(ctx.problem) or feasible_at(hi):
         return 1.0
     for _ in range(steps):
-        if ctx.spent >= ctx.params.time_limit_s or ctx.out_of_wall():
+        if ctx.spent >= until or ctx.out_of_wall():
             break
         mid = (lo + hi) / 2
         if feasible_at(mid):
