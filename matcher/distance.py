@@ -87,6 +87,15 @@ def nearest_km(units: Sequence[Unit]) -> np.ndarray:
     return geodesic_pairs_km(list(units), others)
 
 
+DEFAULT_LOAD = 1  # a pair's load on its remote unit's capacity when the travel table gives none
+
+
+def pair_load(problem: Problem, lowland_code: str, remote_code: str) -> int:
+    """A pair's load on the remote unit's capacity: the travel table's ``load``, else 1."""
+    t = problem.travel.get((lowland_code, remote_code))
+    return t.load if t is not None and t.load is not None else DEFAULT_LOAD
+
+
 def pair_metrics(problem: Problem, lo: Unit, re: Unit, geo_km: float | None = None):
     """(km, minutes, km_source, load) of one pair, travel table first.
 
@@ -100,8 +109,7 @@ def pair_metrics(problem: Problem, lo: Unit, re: Unit, geo_km: float | None = No
             geo_km = float(geodesic_pairs_km([lo], [re])[0])
         km, source = float(geo_km) * problem.rules.detour_factor, "geodesic x detour"
     minutes = t.minutes if t is not None else None
-    load = t.load if t is not None and t.load is not None else 1
-    return km, minutes, source, load
+    return km, minutes, source, pair_load(problem, lo.code, re.code)
 
 
 def needs_minutes(rules: Rules) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .distance import candidates
+from .distance import candidates, pair_load
 from .model import STAGES, Problem, Role
 from .result import Pair, Result
 
@@ -78,12 +78,6 @@ def _names(problem: Problem) -> dict[str, str]:
     return {u.code: u.name for u in problem.units}
 
 
-def _load(problem: Problem, lowland_code: str, remote_code: str) -> int:
-    """A pair's load on the remote unit's capacity (travel table ``load``, default 1)."""
-    t = problem.travel.get((lowland_code, remote_code))
-    return t.load if t is not None and t.load is not None else 1
-
-
 def broken_rules(problem: Problem, result: Result) -> list[str]:
     """The scenario rules a plan breaks, one sentence each (for hand-made plans)."""
     names = _names(problem)
@@ -113,7 +107,7 @@ def broken_rules(problem: Problem, result: Result) -> list[str]:
         if not lo <= n <= hi:
             out.append(f"{u.name} ({u.code}) has {n} partners, allowed {lo}..{hi}")
         if u.capacity is not None:
-            load = sum(_load(problem, p.lowland_code, u.code) for p in result.pairs if p.remote_code == u.code)
+            load = sum(pair_load(problem, p.lowland_code, u.code) for p in result.pairs if p.remote_code == u.code)
             if load > u.capacity:
                 out.append(f"{u.name} ({u.code}) carries load {load}, capacity {u.capacity}")
     return out

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..distance import candidates, geodesic_pairs_km, pair_metrics, within_caps
+from ..distance import candidates, geodesic_pairs_km, pair_load, pair_metrics, within_caps
 from ..model import Problem, Role, Unit
 from .findings import Finding, Rule
 
@@ -137,10 +137,7 @@ def _locked_over(problem: Problem) -> list[Finding]:
         if re.capacity is None:
             continue
         pairs = _locked_of(problem, re)
-        load = 0
-        for lc, _ in pairs:
-            t_ = problem.travel.get((lc, re.code))
-            load += t_.load if t_ is not None and t_.load is not None else 1
+        load = sum(pair_load(problem, lc, re.code) for lc, _ in pairs)
         if load > re.capacity:
             partners = tuple(p[0] for p in pairs)
             out.append(Finding("locked_over_capacity", True, (re.code, *partners), {

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 
-from ..distance import candidates, pair_metrics
+from ..distance import candidates, pair_load, pair_metrics
 from ..errors import InputError, ValidationIssue
 from ..i18n import LANGS, fmt_number, t
 from ..io.resultdir import ResultView, result_from_view
@@ -234,8 +234,7 @@ def _simple_causes(problem: Problem, new: Problem, force, forbid, release) -> li
             out.append(_said(f"{u.role.value}_max", "wi_r_max", unit=_unit_label(new, u.code), max=hi,
                              n=len(mine), partners=lambda lang, p=partners: _partner_list(new, p, lang)))
         if u.role is Role.REMOTE and u.capacity is not None:
-            load = sum((new.travel.get(k).load if new.travel.get(k) is not None and new.travel.get(k).load
-                        is not None else 1) for k in mine)
+            load = sum(pair_load(new, *k) for k in mine)
             if load > u.capacity:
                 out.append(_said("capacity", "wi_r_capacity", unit=_unit_label(new, u.code),
                                  cap=u.capacity, load=load))
