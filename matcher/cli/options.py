@@ -43,7 +43,9 @@ Objectives = Annotated[Optional[str], typer.Option(
 Tolerance = Annotated[Optional[list[str]], typer.Option(
     "--tolerance", help="Relative slack a stage leaves to the next, e.g. balance=0.05 (repeatable).")]
 TimeLimit = Annotated[Optional[float], typer.Option(
-    "--time-limit", help="Seconds for the solver: all stages of a solve together, or each check of a diagnosis.")]
+    "--time-limit", help="Solver budget in seconds of work (about seconds on an idle machine; counted "
+            "deterministically, so a busy machine gives the same plan, later): all stages of a solve together, "
+            "or each check of a diagnosis.")]
 Workers = Annotated[Optional[int], typer.Option("--workers", help="CP-SAT workers (1 = reproducible).")]
 Seed = Annotated[Optional[int], typer.Option("--seed", help="Random seed.")]
 

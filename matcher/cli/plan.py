@@ -24,6 +24,10 @@ def print_result(problem, result, written) -> None:
     from ..kpis import kpis
 
     typer.echo(result.summary())
+    if result.params.get("stopped_by_wall_clock"):
+        typer.echo("warning: the machine was so busy that the wall-clock guard (3 x --time-limit + 10 s) "
+                   "stopped the solver; this plan may differ from an idle run's (summary.json: "
+                   "solver_params.stopped_by_wall_clock)", err=True)
     if result.status.has_solution:
         k = kpis(problem, result)
         typer.echo(f"smallest coverage {k.min_coverage:.3f}, total shortfall {k.total_shortfall}, "

@@ -92,3 +92,26 @@ def test_infeasible_solve_keeps_the_earlier_plan(runner, tiny_copy, tmp_path):
     assert (out / "pairs.csv").read_bytes() == before
     assert {"diagnosis.json", "diagnosis.md", "summary.json", "plan.xlsx"} <= {p.name for p in out.iterdir()}
     assert f"wrote {out / 'diagnosis.md'}" in result.output
+
+
+def test_a_wall_clock_stop_is_said_on_screen_and_in_summary(runner, tmp_path, monkeypatch):
+    """issue 7: when the wall-clock guard cut the solve, the screen and summary.json say so."""
+    from dataclasses import replace
+
+    import matcher.jobs
+
+    real = matcher.jobs.solve
+
+    def cut(problem, params=None, progress=None):
+        res = real(problem, params, progress)
+        return replace(res, params={**res.params, "stopped_by_wall_clock": True})
+
+    monkeypatch.setattr(matcher.jobs, "solve", cut)
+    out = tmp_path / "out"
+    res = invoke(runner, "solve", TINY / "scenario.toml", "--out", out, "--quiet", *FAST)
+    assert res.exit_code == 0, res.output
+    assert "wall-clock guard" in res.output
+    import json
+
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["solver_params"]["stopped_by_wall_clock"] is True
