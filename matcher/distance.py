@@ -8,7 +8,8 @@ Nothing here builds a lowland × remote matrix. Allowed pairs are found with a k
 over points on the unit sphere (``scipy.spatial.cKDTree``): with a distance cap only the
 pairs within the cap's radius (plus a margin for the ellipsoid) are measured exactly, so
 memory grows with the number of candidate pairs, not with the product of the sides.
-Without a cap every pair is a candidate, and they are measured in blocks.
+Without a cap, or when there are at most 400,000 pairs, every pair is measured, in blocks
+of at most a million, keeping only those allowed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ _GEOD = Geod(ellps="WGS84")
 EARTH_KM = 6371.0088  # mean radius, for the tree's search radius only (exact km come from Geod)
 RADIUS_MARGIN = 1.01  # the sphere may understate ellipsoidal distance by up to ~0.5 %
 BLOCK = 1_000_000  # pairs measured per call when every pair is a candidate
+SMALL = 400  # units (or lowland x remote pairs / 1000) below which the tree is not worth importing scipy
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,23 @@ def _chord(km: float) -> float:
 
 
 def nearest_km(units: Sequence[Unit]) -> np.ndarray:
-    """Per unit, the geodesic km to the nearest other unit (inf when alone)."""
-    from scipy.spatial import cKDTree
+    """Per unit, the geodesic km to the nearest other unit (inf when alone).
 
+    Up to SMALL units, one row of distances at a time (no scipy import, which costs a
+    quarter of a second); beyond, a k-d tree finds each unit's neighbour.
+    """
     n = len(units)
     if n < 2:
         return np.full(n, np.inf)
+    if n <= SMALL:
+        out = np.empty(n)
+        for i, u in enumerate(units):
+            row = geodesic_pairs_km([u] * n, list(units))
+            row[i] = np.inf
+            out[i] = row.min()
+        return out
+    from scipy.spatial import cKDTree
+
     _, idx = cKDTree(_xyz(units)).query(_xyz(units), k=2)
     others = [units[j] for j in idx[:, 1]]
     return geodesic_pairs_km(list(units), others)
@@ -146,8 +159,8 @@ def _near_pairs(problem: Problem) -> set[tuple[int, int]] | None:
     lows, rems = problem.lowland, problem.remote
     if needs_minutes(rules):  # only pairs with a travel time can be allowed
         return _indices(problem, [k for k, t in problem.travel.items() if t.minutes is not None])
-    if rules.max_distance_km is None:
-        return None
+    if rules.max_distance_km is None or len(lows) * len(rems) <= SMALL * 1000:
+        return None  # every pair is measured (in blocks): small, or no cap to search within
     from scipy.spatial import cKDTree
 
     out: set[tuple[int, int]] = set()

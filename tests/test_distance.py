@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 from helpers import problem, unit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matcher import distance
 from matcher.distance import candidates, geodesic_km, nearest_km, pair_metrics, within_caps
 from matcher.model import Rules, Travel
 
@@ -44,8 +47,10 @@ def test_candidates_equal_the_brute_force_definition(pts, cap, detour, data):
         from dataclasses import replace
 
         p = replace(p, travel={picked[2]: Travel(km=5.0)} | ({picked[3]: Travel(km=999.0)} if len(picked) > 3 else {}))
-    got = [(c.li, c.ri, round(c.km, 9)) for c in candidates(p)]
-    assert got == brute_candidates(p)
+    want = brute_candidates(p)
+    assert [(c.li, c.ri, round(c.km, 9)) for c in candidates(p)] == want
+    with mock.patch.object(distance, "SMALL", 0):  # the k-d tree path, as on a national table
+        assert [(c.li, c.ri, round(c.km, 9)) for c in candidates(p)] == want
 
 
 def test_minutes_scenario_allows_only_pairs_with_a_travel_time():
@@ -59,11 +64,13 @@ def test_minutes_scenario_allows_only_pairs_with_a_travel_time():
 
 
 def test_nearest_km_matches_the_matrix():
-    """nearest_km gives each unit's distance to its nearest other unit."""
+    """nearest_km gives each unit's distance to its nearest other unit (row by row, and by the tree)."""
     units = [unit(f"U{i}", "lowland", dlat=0.3 * i, dlon=0.1 * i * i) for i in range(6)]
     km = geodesic_km(units, units)
     np.fill_diagonal(km, np.inf)
     assert np.allclose(nearest_km(units), km.min(axis=1))
+    with mock.patch.object(distance, "SMALL", 0):
+        assert np.allclose(nearest_km(units), km.min(axis=1))
 
 
 def test_within_caps():
