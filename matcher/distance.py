@@ -52,19 +52,6 @@ def geodesic_pairs_km(a: Sequence[Unit], b: Sequence[Unit]) -> np.ndarray:
     return np.atleast_1d(np.asarray(metres, dtype=float)) / 1000.0
 
 
-def geodesic_km(a: Sequence[Unit], b: Sequence[Unit]) -> np.ndarray:
-    """Matrix of geodesic km between every unit of ``a`` and every unit of ``b``.
-
-    For small sets only (one unit against a side, a test); the solver's paths use
-    :func:`candidates` and :func:`nearest_km`, which never build such a matrix.
-    """
-    if not a or not b:
-        return np.zeros((len(a), len(b)))
-    rows = [u for u in a for _ in b]
-    cols = [v for _ in a for v in b]
-    return geodesic_pairs_km(rows, cols).reshape(len(a), len(b))
-
-
 def _xyz(units: Sequence[Unit]) -> np.ndarray:
     lat = np.radians([u.lat for u in units])
     lon = np.radians([u.lon for u in units])
