@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -230,4 +231,21 @@ def write_result(out_dir, problem: Problem, result: Result, scenario_path: str |
     from .files import write_outputs
 
     files = output_files(problem, result, scenario_path, list(warnings or []), inputs=inputs, **extra)
-    return write_outputs(out_dir, files, list(protect or []), drop=drop)
+    return write_outputs(out_dir, files, _protected(scenario_path, inputs, protect), drop=drop)
+
+
+def _protected(scenario_path, inputs: Mapping[str, str | None] | None, protect) -> list:
+    """The files a result must never overwrite: ``protect``, the scenario file, the
+    ``inputs`` paths and the tables the scenario names (when it can be read)."""
+    paths = [Path(p) for p in (protect or [])]
+    paths += [Path(v) for v in (inputs or {}).values() if v is not None]
+    if scenario_path is not None:
+        paths.append(Path(scenario_path))
+        if Path(scenario_path).exists():
+            try:
+                from .scenario import load_scenario
+
+                paths += list(load_scenario(Path(scenario_path)).inputs)
+            except Exception:  # a scenario that cannot be read names no tables
+                pass
+    return paths

@@ -127,3 +127,33 @@ def test_result_tables_use_the_one_kpi_module():
     assert result_tables.covered is kpis_module.covered
     assert result_tables.coverage_ratio is kpis_module.coverage_ratio
     assert not any(name in vars(result_tables) for name in ("min_ratio", "_load"))
+
+
+def test_write_result_never_overwrites_the_scenario_tables(tiny_copy):
+    """issue 7 review: write_result into the scenario's folder refuses, without protect=, and changes nothing."""
+    import pytest
+
+    from matcher import load_problem, load_scenario, solve
+    from matcher.errors import InputError
+    from matcher.model import SolveParams
+
+    scenario = tiny_copy / "scenario.toml"
+    p, w = load_problem(load_scenario(scenario))
+    r = solve(p, SolveParams(time_limit_s=5, workers=1))
+    before = {f.name: f.read_bytes() for f in tiny_copy.iterdir()}
+    with pytest.raises(InputError, match="would overwrite input file"):
+        write_result(tiny_copy, p, r, scenario_path=str(scenario), warnings=w)
+    assert {f.name: f.read_bytes() for f in tiny_copy.iterdir()} == before
+
+
+def test_write_result_protects_the_inputs_mapping(tmp_path):
+    """issue 7 review: a path named in inputs= is never overwritten, even with no scenario."""
+    import pytest
+
+    from matcher.errors import InputError
+
+    p, result = hostile_case()
+    (tmp_path / "pairs.csv").write_text("mine\n")
+    with pytest.raises(InputError):
+        write_result(tmp_path, p, result, inputs={"pairs": str(tmp_path / "pairs.csv"), "travel": None})
+    assert (tmp_path / "pairs.csv").read_text() == "mine\n"
