@@ -103,9 +103,12 @@ def _frozen(mapping: Mapping | None) -> Mapping:
 
 
 def _finite(value) -> bool:
+    """A real number (int or float, not bool, not text) that is neither NaN nor ±inf."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
     try:
         return value == value and abs(float(value)) != float("inf")
-    except (TypeError, ValueError, OverflowError):
+    except OverflowError:  # an int too large for a float
         return False
 
 

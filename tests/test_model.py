@@ -58,6 +58,7 @@ def test_unit_lookup_by_code_and_index():
     ("max_distance_km", math.nan), ("max_distance_km", math.inf), ("max_distance_km", -1.0),
     ("detour_factor", math.nan), ("detour_factor", math.inf), ("detour_factor", 0.5),
     ("max_minutes", -math.inf), ("lowland_max_partners", -1), ("objectives", ()),
+    ("max_distance_km", "150"), ("detour_factor", "1.5"),  # issue 7 review: text is not a number
 ])
 def test_rules_report_every_bad_setting(field, value):
     """Rules.problems names the setting; the constructor refuses it."""

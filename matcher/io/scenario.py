@@ -115,7 +115,13 @@ def read_scenario(path: Path) -> Scenario:
         v = data.get(key)
         if v is None:
             return None
-        p = (path.parent / str(v)).resolve()
+        if not isinstance(v, str):
+            bad(key, v, "expected a path (a string)")
+            return None
+        if why := text_problem(v, one_line=True):
+            bad(key, visible(v), why)
+            return None
+        p = (path.parent / v).resolve()
         if not p.exists():
             bad(key, v, f"file not found ({p})")
         return p

@@ -150,3 +150,22 @@ def test_submodules_import_in_any_order(first):
     code = f"import {first}; from matcher.io.inputs import Scenario, load_problem; print('ok')"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ('max_distance_km = "150"', "max_distance_km"), ('detour_factor = "1.5"', "detour_factor"),
+    ('max_minutes = "60"', "max_minutes"), ('[solver]\ntime_limit_s = "5"', "solver.time_limit_s"),
+    ('[tolerance]\nbalance = "0.1"', "tolerance.balance"),
+])
+def test_issue_7_review_quoted_numbers_are_bad_input_not_a_crash(tmp_path, text, key):
+    """issue 7 review: a number written as text in the scenario is one line naming the key (was exit 1)."""
+    [line] = lines(scenario(tmp_path, text))
+    assert line.startswith(f"scenario.toml: key '{key}': ")
+
+
+def test_issue_7_review_a_control_character_in_a_table_path(tmp_path):
+    """issue 7 review: a NUL in the units path is refused with its key (was 'embedded null byte', exit 1)."""
+    path = tmp_path / "scenario.toml"
+    path.write_text('units = "units\\u0000.csv"\n', encoding="utf-8")
+    [line] = lines(path)
+    assert line.startswith("scenario.toml: key 'units': ") and "U+0000" in line
