@@ -88,6 +88,8 @@ def nearest_km(units: Sequence[Unit]) -> np.ndarray:
 
 
 DEFAULT_LOAD = 1  # a pair's load on its remote unit's capacity when the travel table gives none
+TRAVEL_SOURCE = "travel table"  # a pair's km_source: measured ...
+GEODESIC_SOURCE = "geodesic x detour"  # ... or straight-line km times the scenario's detour factor
 
 
 def pair_load(problem: Problem, lowland_code: str, remote_code: str) -> int:
@@ -103,11 +105,11 @@ def pair_metrics(problem: Problem, lo: Unit, re: Unit, geo_km: float | None = No
     """
     t = problem.travel.get((lo.code, re.code))
     if t is not None and t.km is not None:
-        km, source = float(t.km), "travel table"
+        km, source = float(t.km), TRAVEL_SOURCE
     else:
         if geo_km is None:
             geo_km = float(geodesic_pairs_km([lo], [re])[0])
-        km, source = float(geo_km) * problem.rules.detour_factor, "geodesic x detour"
+        km, source = float(geo_km) * problem.rules.detour_factor, GEODESIC_SOURCE
     minutes = t.minutes if t is not None else None
     return km, minutes, source, pair_load(problem, lo.code, re.code)
 
@@ -189,13 +191,13 @@ def candidates(problem: Problem) -> list[Candidate]:
         km = geo * detour
         # Pairs the travel table, the locks or the forbids name are few: handle them one by one.
         special = {j for j, key in enumerate(codes) if key in travel or key in locked or key in forbidden}
-        plain = np.ones(len(block), dtype=bool) if cap is None else km <= cap
+        plain = np.ones(len(block), dtype=bool) if cap is None else km <= cap  # within_caps, vectorised
         if needs_minutes(rules):
             plain[:] = False  # a pair needs a travel time, and only the travel table gives one
         for j in np.flatnonzero(plain):
             if j not in special:
                 li, ri = block[j]
-                out.append(Candidate(li, ri, float(km[j]), None, "geodesic x detour", 1, False))
+                out.append(Candidate(li, ri, float(km[j]), None, GEODESIC_SOURCE, DEFAULT_LOAD, False))
         for j in sorted(special):
             key = codes[j]
             if key in forbidden:

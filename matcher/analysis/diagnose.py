@@ -10,7 +10,7 @@
 2. **A minimal infeasible subset** of the relaxable rules (:class:`Rule`): the problem with
    *only* those rules enforced (every other relaxable rule relaxed by :func:`relax`) has no
    plan, and relaxing any one of them gives a plan. Found by QuickXplain (Junker 2004) over
-   :func:`matcher.engine.stages.feasible`, starting from the rules the pre-checks name when they
+   :func:`matcher.engine.feasible`, starting from the rules the pre-checks name when they
    already conflict, otherwise from every relaxable rule. Answers are memoised and
    monotonicity is used (relaxing rules never removes plans), so the number of solver
    calls stays small; it is recorded in the :class:`Diagnosis`.
@@ -29,7 +29,7 @@ The data (:class:`Rule`, :class:`Finding`, :class:`Fix`, :class:`Diagnosis`) liv
 :mod:`matcher.render.text`: analysis never imports render (the layers point down).
 
 This module never imports ortools: the solver is reached only through
-:func:`matcher.engine.stages.feasible`.
+:func:`matcher.engine.feasible`.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from ..distance import candidates
-from ..engine.stages import feasible
+from ..engine import feasible
 from ..i18n import DEFAULT_LANG, LANGS
 from ..model import Problem, Role, SolveParams, Unit
 from ..result import Status

@@ -120,7 +120,7 @@ def why(
     ``df.attrs['counterfactual_seconds']`` holds the total time spent re-solving and
     ``df.attrs['seconds_per_pair']`` each re-solve's.
     """
-    from ..engine.stages import solve  # only the counterfactual needs the solver (imports ortools)
+    from ..engine import solve  # only the counterfactual needs the solver (imports ortools)
 
     if isinstance(result, ResultView):
         result = result_from_view(problem, result)

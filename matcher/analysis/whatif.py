@@ -301,7 +301,7 @@ def what_if(
     Raises :class:`InputError` for unknown codes, a code of the wrong side, or a pair both
     forced and forbidden.
     """
-    from ..engine.stages import solve  # the solver (ortools) only when re-solving
+    from ..engine import solve  # the solver (ortools) only when re-solving
 
     issues: list[ValidationIssue] = []
     force = _clean_pairs(problem, force, "force", issues)

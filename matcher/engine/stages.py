@@ -28,6 +28,7 @@ MIP_SHARE = 0.8  # of a stage's remaining work given to SCIP before CP-SAT takes
 CP_RESERVE = 1 - MIP_SHARE  # ... and the share of the whole that CP-SAT keeps even when SCIP overran
 UPPER_BOUND_STEPS = 12  # LP bisection steps for the bound of an unproven balance stage ...
 UPPER_BOUND_SHARE = 0.25  # ... within this share of the stage's work beyond its budget
+_BALANCE_UNIT = STAGES["balance"].unit  # the ratio: its unit does not depend on the rules
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def _stage_balance(ctx: Ctx, kept: Kept, work: float) -> StageOutcome:
             break
         hi_floors, hi = floors, _level(problem, floors)
     if best is None:
-        stage = StageResult("balance", status, None, None, time.perf_counter() - start, "ratio")
+        stage = StageResult("balance", status, None, None, time.perf_counter() - start, _BALANCE_UNIT)
         return StageOutcome(stage, None, None, kept)
     if status is Status.OPTIMAL:
         bound = float(best)
@@ -162,7 +163,7 @@ def _stage_balance(ctx: Ctx, kept: Kept, work: float) -> StageOutcome:
         status = Status.FEASIBLE
     tol = problem.rules.tolerances.get("balance", 0.0)
     keep_at = best * (1 - Fraction(tol).limit_denominator(10**6))
-    stage = StageResult("balance", status, float(best), bound, time.perf_counter() - start, "ratio")
+    stage = StageResult("balance", status, float(best), bound, time.perf_counter() - start, _BALANCE_UNIT)
     return StageOutcome(stage, tuple(pairs), hint, _with(kept, _floors(problem, keep_at)))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from ..distance import TRAVEL_SOURCE
 from ..errors import MatcherWarning, group_warnings
 from ..i18n import t
 from ..kpis import Kpis, broken_rules, coverage_ratio, covered, kpis
@@ -121,7 +122,7 @@ def summary(problem: Problem, result: Result, scenario_path: str | None,
     k = kpis(problem, result)
     grouped = group_warnings(warnings)
     rules = problem.rules
-    key = "assumption_travel_table" if any(c.km_source == "travel table" for c in result.pairs) else (
+    key = "assumption_travel_table" if any(c.km_source == TRAVEL_SOURCE for c in result.pairs) else (
         "assumption_geodesic")
     assumptions = [*problem.assumptions, t(key, "en", detour=rules.detour_factor)]
     assumptions_vi = [*(problem.assumptions_vi or problem.assumptions), t(key, "vi", detour=rules.detour_factor)]
