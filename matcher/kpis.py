@@ -74,6 +74,14 @@ def stage_figures(problem: Problem, result: Result) -> dict[str, float]:
     return figures
 
 
+def summary_figures(problem: Problem, summary: dict) -> dict[str, float | None]:
+    """Each stage's figure as a result folder's summary.json gives it (the same keys as
+    :func:`stage_figures` computes from a plan)."""
+    dist_key = "total_minutes" if problem.rules.distance_metric == "minutes" else "total_distance_km"
+    return {"balance": summary.get("min_coverage"), "shortfall": summary.get("total_shortfall"),
+            "distance": summary.get(dist_key)}
+
+
 def _names(problem: Problem) -> dict[str, str]:
     return {u.code: u.name for u in problem.units}
 

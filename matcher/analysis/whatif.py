@@ -26,7 +26,7 @@ from ..distance import candidates, pair_load, pair_metrics
 from ..errors import InputError, ValidationIssue
 from ..i18n import LANGS, fmt_number, t
 from ..io.resultdir import ResultView, result_from_view
-from ..kpis import stage_figures
+from ..kpis import stage_figures, summary_figures
 from ..model import PairRule, PairStatus, Problem, Role, SolveParams
 from ..result import Result, Status
 from .compare import (  # noqa: F401 - re-exported (old import paths)
@@ -45,13 +45,6 @@ compare = stage_change  # the old name of the per-stage comparison
 
 # How far the figures in summary.json may sit from the plan's own (rounding to 3 decimals).
 SUMMARY_SLACK = {"balance": 1e-6, "shortfall": 1e-9, "distance": 0.002}
-
-
-def _summary_figures(problem: Problem, summary: dict) -> dict[str, float]:
-    dist = summary.get("total_minutes") if problem.rules.distance_metric == "minutes" else (
-        summary.get("total_distance_km"))
-    return {"balance": summary.get("min_coverage"), "shortfall": summary.get("total_shortfall"),
-            "distance": dist}
 
 
 # ---- what if -------------------------------------------------------------------------------
@@ -174,7 +167,7 @@ def _base_plan(problem: Problem, base: Result | ResultView) -> tuple[Result, dic
     if isinstance(base, ResultView):
         res = result_from_view(problem, base)
         figs = stage_figures(problem, res)
-        shown = _summary_figures(problem, base.summary)
+        shown = summary_figures(problem, base.summary)
         for name, value in shown.items():
             if value is not None and figs[name] is not None and abs(value - figs[name]) > SUMMARY_SLACK[name]:
                 raise InputError([ValidationIssue(
