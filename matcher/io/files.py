@@ -38,6 +38,8 @@ __all__ = ["clean_leftovers", "csv_frame", "csvt_text", "escape_text", "json_tex
            "publish_file", "unescape_text", "write_csv", "write_one", "write_outputs", "write_xlsx"]
 
 TEMP = re.compile(r"^\.matcher-(?P<kind>tmp|old)-(?P<name>.+)-(?P<pid>\d+)-(?P<rand>[0-9a-f]{8})(?P<ext>\.[^-]*)?$")
+# the names tempfile.mkdtemp/mkstemp(prefix=".matcher-") gave in the previous release
+LEGACY = re.compile(r"^\.matcher-[a-z0-9_]{8}(\.png|\.pdf|\.svg|\.html|\.md|\.json|\.csv|\.xlsx)?$")
 
 
 # ---- temp entries ----------------------------------------------------------------------------
@@ -64,21 +66,47 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def clean_leftovers(folder: Path) -> list[Path]:
-    """Remove the ``.matcher-*`` temp entries that killed runs left in ``folder``: those
-    whose process is gone, and any older than an hour. A killed swap's previous folder
-    (``.matcher-old-<name>-…``) is renamed back to ``<name>`` if that is missing. Returns
-    the entries removed or restored."""
-    done = []
+def _restore_in_place(backup: Path, folder: Path) -> bool:
+    """Put the files of a killed in-place swap's backup back into ``folder`` where they are
+    missing (the newer ones stay). True when the backup is empty afterwards."""
+    whole = True
     try:
-        entries = list(Path(folder).iterdir())
+        entries = list(backup.iterdir())
+    except OSError:
+        return False
+    for entry in entries:
+        if os.path.lexists(folder / entry.name):
+            continue
+        try:
+            os.replace(entry, folder / entry.name)
+        except OSError:
+            whole = False  # the file stays in the backup folder, for the user
+    return whole
+
+
+def clean_leftovers(folder: Path, inside: bool | None = None) -> list[Path]:
+    """Remove the temp entries that killed runs left in ``folder``: those whose process is
+    gone, and any older than an hour. Only names matcher itself makes are touched
+    (:data:`TEMP` and the older release's :data:`LEGACY`), never a user's ``.matcher-notes``.
+
+    A killed swap's previous folder (``.matcher-old-<name>-…``) is renamed back to
+    ``<name>`` if that is missing. A backup that names ``folder`` itself was made by an
+    in-place swap of ``folder``'s own files (``inside``; by default guessed from the name):
+    its files go back into ``folder`` where they are missing. Returns the entries removed
+    or restored."""
+    done = []
+    folder = Path(folder)
+    try:
+        entries = list(folder.iterdir())
     except OSError:
         return done
     now = time.time()
     for entry in entries:
-        if not entry.name.startswith(".matcher-"):
-            continue
         m = TEMP.match(entry.name)
+        if m is not None and m["kind"] == "old" and m["ext"]:
+            m = None  # matcher never names a backup with a suffix
+        if m is None and not LEGACY.match(entry.name):
+            continue
         try:
             st = entry.lstat()
         except OSError:
@@ -89,14 +117,22 @@ def clean_leftovers(folder: Path) -> list[Path]:
         ours = m is not None and int(m["pid"]) != os.getpid() and st.st_uid == _UID
         if not (old or (ours and not _alive(int(m["pid"])))):
             continue
-        home = entry.with_name(m["name"]) if m is not None and m["kind"] == "old" else None
-        if home is not None and entry.is_dir() and not home.exists():
-            try:
-                os.rename(entry, home)
-                done.append(home)
+        if m is not None and m["kind"] == "old" and entry.is_dir() and not entry.is_symlink():
+            own = inside if inside is not None else m["name"] == folder.name
+            if own:
+                if not _restore_in_place(entry, folder):
+                    continue
+                _remove(entry)
+                done.append(entry)
                 continue
-            except OSError:
-                pass
+            home = entry.with_name(m["name"])
+            if not os.path.lexists(home):
+                try:
+                    os.rename(entry, home)
+                    done.append(home)
+                    continue
+                except OSError:
+                    pass
         _remove(entry)
         done.append(entry)
     return done
@@ -185,25 +221,46 @@ def write_outputs(out_dir: Path, files: Mapping[str, object], inputs: list[Path]
     real = out_dir.resolve()
     dropped = {n for name in drop for n in output_names({name: None})} - set(names)
     dropped = {n for n in dropped if (real / n).resolve() not in protected}
-    _make_dirs(real.parent)
-    clean_leftovers(real.parent)
-    if real.exists():
-        clean_leftovers(real)
-    in_place = real.exists() and (Path.cwd().resolve().is_relative_to(real) or os.path.ismount(real))
+    existed = real.exists()
     try:
+        _make_dirs(real.parent)
+        # a backup in the parent named like the parent itself is still a sibling's when out is <x>/<x>
+        clean_leftovers(real.parent, inside=False if real.name == real.parent.name else None)
+        if real.exists():
+            clean_leftovers(real, inside=True)
+        existed = real.exists()
+        in_place = existed and (Path.cwd().resolve().is_relative_to(real) or os.path.ismount(real))
         if not in_place:
             try:
                 tmp = _mkdir_temp(real.parent, real.name)
             except PermissionError:
+                if not existed:
+                    raise  # nothing to publish into: report the real cause
                 in_place = True
         if in_place:
             _swap_files(real, files, dropped)
         else:
             _swap_folder(real, tmp, files, dropped)
     except OSError as e:
-        raise _out_issue(out_dir, f"could not publish the result ({e.strerror or e}); "
-                                  "the previous result is unchanged") from e
+        after = "the previous result is unchanged" if existed else "there was no previous result"
+        raise _out_issue(out_dir, f"could not publish the result ({_reason(e)}); {after}") from e
     return [targets[n] for n in names]
+
+
+def _reason(e: BaseException) -> str:
+    """The operating system's words for a failed call (``Permission denied``), else the message."""
+    return getattr(e, "strerror", None) or str(e) or type(e).__name__
+
+
+def _os_error(e: BaseException) -> OSError | None:
+    """``e`` or the first OSError of its cause/context chain (a writer's failed flush)."""
+    seen = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, OSError):
+            return e
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return None
 
 
 def _swap_folder(real: Path, tmp: Path, files: Mapping[str, object], dropped: set[str]) -> None:
@@ -272,13 +329,21 @@ def publish_file(target: Path, write: Callable[[Path], None], protect=()) -> Pat
     target = Path(target)
     if target.resolve() in {Path(p).resolve() for p in protect}:
         raise InputError([ValidationIssue("--out", None, None, str(target), "would overwrite an input file")])
-    _make_dirs(target.parent)
-    clean_leftovers(target.parent)
+    existed = os.path.lexists(target)
     tmp = target.with_name(_temp_name("tmp", target.stem, target.suffix))
     try:
+        _make_dirs(target.parent)
+        clean_leftovers(target.parent)
         write(tmp)
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
+    except Exception as e:  # a full disk, a read-only folder, a writer's failed flush
+        cause = _os_error(e)
+        if cause is None:
+            raise
+        after = "the previous file is unchanged" if existed else "no file was written"
+        raise InputError([ValidationIssue("--out", None, None, str(target),
+                                          f"could not write the file ({_reason(cause)}); {after}")]) from e
     finally:
         if os.path.lexists(tmp):
             _remove(tmp)

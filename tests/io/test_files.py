@@ -242,8 +242,8 @@ def test_cleanup_keeps_live_runs_and_removes_old_or_dead_ones(tmp_path):
     live = tmp_path / f".matcher-tmp-x-{os.getppid()}-00000000"
     dead = tmp_path / f".matcher-tmp-x-{dead_pid()}-11111111.png"
     stale_live = tmp_path / f".matcher-tmp-y-{os.getppid()}-22222222"
-    legacy_new = tmp_path / ".matcher-ab12cd.png"
-    legacy_old = tmp_path / ".matcher-xy34zw"
+    legacy_new = tmp_path / ".matcher-ab12cd_9.png"
+    legacy_old = tmp_path / ".matcher-xy34zw_q"
     live.mkdir()
     dead.write_bytes(b"half a map")
     stale_live.mkdir()
@@ -384,3 +384,4 @@ def test_json_is_always_valid(tmp_path):
         cells.json_text("{not json")
     write_outputs(tmp_path / "o", {"summary.json": {"time_limit_s": float("nan")}}, [])
     assert json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8")) == {"time_limit_s": None}
+
