@@ -16,6 +16,9 @@ from ..errors import InputError, ValidationIssue
 from ..model import Problem, Role, SolveParams
 from ..result import Pair, Result, StageResult, Status
 from .cells import unescape_text
+from .summary_check import shown as _shown
+from .summary_check import summary_issues as _summary_issues
+from .tables import text_issues
 
 ROLES = tuple(r.value for r in Role)
 MISSING = "missing (re-run matcher solve to write it)"
@@ -89,11 +92,16 @@ def read_result_dir(path: Path) -> ResultView:
             issues.append(ValidationIssue(str(f), 1, c, None, "required column is missing"))
         frames[name] = frame
         complete = complete and not missing
+        flagged = frame.attrs.pop("text_issues", [])
+        found: list[ValidationIssue] = []
         if not missing:
-            _check_numbers(f, frame, issues)
+            _check_numbers(f, frame, found)
+        seen = {(i.row, i.column) for i in flagged}
+        issues += flagged + [i for i in found if (i.row, i.column) not in seen]
     summary = _read_summary(path / "summary.json", issues)
     if complete:
         _check_codes(path, frames, issues)
+        _check_pairs(path, frames["pairs.csv"], summary, issues)
     if issues:
         raise InputError(issues)
     units = frames["units.csv"].copy()
@@ -122,7 +130,13 @@ def _read_csv(f: Path, issues: list[ValidationIssue]) -> pd.DataFrame | None:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         issues.append(ValidationIssue(str(f), None, None, None, f"not a readable CSV table ({str(e).strip()})"))
         return None
-    return frame.apply(lambda col: col.map(unescape_text)) if len(frame) else frame
+    except OSError as e:  # a folder, or unreadable
+        issues.append(ValidationIssue(str(f), None, None, None, f"cannot be read ({e.strerror or e})"))
+        return None
+    found = text_issues(frame, str(f), [i + 2 for i in range(len(frame))])
+    frame = frame.apply(lambda col: col.map(unescape_text)) if len(frame) else frame
+    frame.attrs["text_issues"] = found
+    return frame
 
 
 def _read_summary(f: Path, issues: list[ValidationIssue]) -> dict:
@@ -137,10 +151,21 @@ def _read_summary(f: Path, issues: list[ValidationIssue]) -> dict:
     except UnicodeDecodeError:
         issues.append(ValidationIssue(str(f), None, None, None, "not UTF-8 text"))
         return {}
+    except RecursionError:
+        issues.append(ValidationIssue(str(f), None, None, None, "not valid JSON: nested too deeply"))
+        return {}
+    except ValueError as e:  # e.g. an integer of too many digits
+        issues.append(ValidationIssue(str(f), None, None, None, f"not valid JSON: {e}"))
+        return {}
+    except OSError as e:  # a folder, or unreadable
+        issues.append(ValidationIssue(str(f), None, None, None, f"cannot be read ({e.strerror or e})"))
+        return {}
     if not isinstance(summary, dict):
         issues.append(ValidationIssue(str(f), None, None, None, "not a JSON object (re-run matcher solve)"))
         return {}
-    return summary
+    found = _summary_issues(str(f), summary)
+    issues += found
+    return {} if found else summary
 
 
 def _numeric_columns(name: str, columns) -> dict[str, bool]:
@@ -190,12 +215,37 @@ def _check_numbers(f: Path, frame: pd.DataFrame, issues: list[ValidationIssue]) 
             if problem is None and col in RANGES:
                 lo, hi, message = RANGES[col]
                 problem = None if lo <= float(text) <= hi else message
+            if problem is None and col in ("distance_km", "minutes") and float(text) < 0:
+                problem = "must be >= 0"
+            if problem is None and _is_count(col) and (float(text) < 0 or not float(text).is_integer()):
+                problem = "must be a whole number >= 0"
             if problem:
                 issues.append(ValidationIssue(str(f), i + 2, col, text, problem))
     if "locked" in frame.columns:
         for i, text in enumerate(frame["locked"]):
             if text.strip().lower() not in ("true", "false"):
                 issues.append(ValidationIssue(str(f), i + 2, "locked", text, "must be true or false"))
+
+
+def _is_count(col: str) -> bool:
+    """Staff figures and partner counts: whole numbers >= 0."""
+    return col == "n_partners" or col.startswith(("staff_", "need_", "covered_", "uncovered_", "supply_",
+                                                   "committed_"))
+
+
+def _check_pairs(path: Path, pairs: pd.DataFrame, summary: dict, issues: list[ValidationIssue]) -> None:
+    """Each pair once; as many pairs as summary.json's n_pairs says."""
+    f = str(path / "pairs.csv")
+    first: dict[tuple[str, str], int] = {}
+    for i, key in enumerate(zip(pairs["lowland_code"], pairs["remote_code"], strict=True)):
+        if key in first:
+            issues.append(ValidationIssue(f, i + 2, "remote_code", key[1],
+                                          f"duplicate pair {key[0]}–{key[1]} (also row {first[key]})"))
+        first.setdefault(key, i + 2)
+    n = summary.get("n_pairs")
+    if n is not None and n != len(pairs):
+        issues.append(ValidationIssue(str(path / "summary.json"), None, "n_pairs", _shown(n),
+                                      f"pairs.csv has {len(pairs)} pair rows", column_label="key"))
 
 
 def _check_codes(path: Path, frames: dict[str, pd.DataFrame], issues: list[ValidationIssue]) -> None:

@@ -3,6 +3,7 @@ row and column, never a traceback and never a silent drop."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -137,3 +138,113 @@ def test_map_of_a_hand_edited_folder_exits_2_without_traceback(danang_copy, tmp_
     assert res.exit_code == 2, res.output
     assert "pairs.csv:7: column 'distance_km': value '53,8': not a number" in res.output
     assert "Traceback" not in res.output and not out.exists()
+
+
+# ---- issue 7 review: hand-edited folders that crashed or passed silently ---------------------
+
+
+def edit_summary(folder: Path, **changes) -> None:
+    """Set keys of summary.json (its other keys kept)."""
+    f = folder / "summary.json"
+    summary = json.loads(f.read_text(encoding="utf-8"))
+    summary.update(changes)
+    f.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+
+
+def test_summary_field_types_are_checked_all_at_once(danang_copy):
+    """Issue 7 review: text in number keys, a non-list stages and an unknown status are named by key, together."""
+    edit_summary(danang_copy, min_coverage="abc", n_pairs="many", stages="x", status="banana")
+    f = danang_copy / "summary.json"
+    assert problems(danang_copy) == [
+        f"{f}: key 'min_coverage': value 'abc': must be a number or null",
+        f"{f}: key 'n_pairs': value 'many': must be a number or null",
+        f"{f}: key 'status': value 'banana': must be one of optimal, feasible, infeasible, unknown, model_invalid",
+        f"{f}: key 'stages': value 'x': must be a list of stages"]
+
+
+@pytest.mark.parametrize(("changes", "line"), [
+    ({"n_remote": 1.5}, "key 'n_remote': value '1.5': must be a whole number >= 0"),
+    ({"total_distance_km": True}, "key 'total_distance_km': value 'true': must be a number or null"),
+    ({"stages": [{"name": "fun", "status": "optimal"}]}, "key 'stages[0].name': value 'fun': must be one of"),
+    ({"stages": [{"name": "balance", "status": "meh"}]}, "key 'stages[0].status': value 'meh': must be one of"),
+    ({"stages": [{"name": "balance", "status": "optimal", "value": "0.7"}]},
+     "key 'stages[0].value': value '0.7': must be a number or null"),
+    ({"scenario": "Da Nang"}, "key 'scenario': value 'Da Nang': must be an object"),
+    ({"warnings": [1]}, "key 'warnings': value '[1]': must be a list of text"),
+])
+def test_summary_values_of_the_wrong_type_are_named(danang_copy, changes, line):
+    """Issue 7 review: each summary.json key readers rely on has its type checked."""
+    edit_summary(danang_copy, **changes)
+    (got,) = problems(danang_copy)
+    assert got.startswith(f"{danang_copy / 'summary.json'}: {line}")
+
+
+@pytest.mark.parametrize("command", ["map", "report", "whatif"])
+def test_commands_on_a_bad_summary_exit_2(danang_copy, tmp_path, command):
+    """Issue 7 review: map, report and whatif on a summary.json with text in a number exit 2, not 1."""
+    edit_summary(danang_copy, min_coverage="abc")
+    args = {"map": ["map", str(danang_copy), "--out", str(tmp_path / "x.png")],
+            "report": ["report", str(danang_copy), "--out", str(tmp_path / "r.pdf")],
+            "whatif": ["whatif", str(danang_copy), "--out", str(tmp_path / "w")]}[command]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2, res.output
+    assert "summary.json: key 'min_coverage': value 'abc': must be a number or null" in res.output
+
+
+def test_pairs_csv_that_is_a_folder_is_named(danang_copy):
+    """Issue 7 review: pairs.csv being a directory is an error naming it, not IsADirectoryError."""
+    (danang_copy / "pairs.csv").unlink()
+    (danang_copy / "pairs.csv").mkdir()
+    (got,) = problems(danang_copy)
+    assert got.startswith(f"{danang_copy / 'pairs.csv'}: cannot be read")
+
+
+def test_deeply_nested_summary_is_named(danang_copy):
+    """Issue 7 review: a summary.json nested 100,000 deep is an error naming it, not a RecursionError."""
+    (danang_copy / "summary.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    (got,) = problems(danang_copy)
+    assert got.startswith(f"{danang_copy / 'summary.json'}: not valid JSON")
+
+
+def test_an_empty_pairs_table_must_match_n_pairs(danang_copy):
+    """Issue 7 review: pairs.csv with its header only while summary.json says 60 pairs is an error."""
+    frame = load(danang_copy / "pairs.csv")
+    frame.iloc[:0].to_csv(danang_copy / "pairs.csv", index=False, encoding="utf-8-sig")
+    assert problems(danang_copy) == [
+        f"{danang_copy / 'summary.json'}: key 'n_pairs': value '{len(frame)}': pairs.csv has 0 pair rows"]
+
+
+def test_a_duplicated_pair_row_is_named(danang_copy):
+    """Issue 7 review: a pair row written twice is an error naming the second row (n_pairs kept in step)."""
+    frame = load(danang_copy / "pairs.csv")
+    pd.concat([frame, frame.iloc[[2]]]).to_csv(danang_copy / "pairs.csv", index=False, encoding="utf-8-sig")
+    edit_summary(danang_copy, n_pairs=len(frame) + 1)
+    lo, re_ = frame.at[2, "lowland_code"], frame.at[2, "remote_code"]
+    assert problems(danang_copy) == [f"{danang_copy / 'pairs.csv'}:{len(frame) + 2}: column 'remote_code': "
+                                     f"value '{re_}': duplicate pair {lo}–{re_} (also row 4)"]
+
+
+@pytest.mark.parametrize(("name", "column", "value", "message"), [
+    ("pairs.csv", "distance_km", "-3.5", "must be >= 0"),
+    ("pairs.csv", "staff_it", "1.5", "must be a whole number >= 0"),
+    ("pairs.csv", "staff_it", "-1", "must be a whole number >= 0"),
+    ("remote_summary.csv", "need_it", "-2", "must be a whole number >= 0"),
+    ("remote_summary.csv", "covered_it", "0.5", "must be a whole number >= 0"),
+    ("lowland_summary.csv", "n_partners", "-1", "must be a whole number >= 0"),
+])
+def test_counts_are_whole_and_distances_not_negative(danang_copy, name, column, value, message):
+    """Issue 7 review: negative distances and fractional or negative staff counts are errors."""
+    edit(danang_copy, name, 3, column, value)
+    assert problems(danang_copy) == [f"{danang_copy / name}:3: column '{column}': value '{value}': {message}"]
+
+
+@pytest.mark.parametrize(("name", "column", "char"), [
+    ("units.csv", "name", "\x0b"), ("pairs.csv", "remote_name", "\x00"), ("pairs.csv", "distance_source", "\x1f"),
+])
+def test_a_control_character_in_a_text_cell_is_named(danang_copy, name, column, char):
+    """Issue 7 review: a control character (U+000B, NUL, …) in a text cell names file, row and column."""
+    old = load(danang_copy / name).at[3, column]
+    edit(danang_copy, name, 5, column, old[:2] + char + old[2:])
+    (got,) = problems(danang_copy)
+    assert got.startswith(f"{danang_copy / name}:5: column '{column}': value ")
+    assert f"contains a control character (U+{ord(char):04X})" in got
