@@ -108,6 +108,11 @@ def _register() -> None:
                              (answers.whatif, "whatif", True), (draw.map_, "map", True),
                              (draw.report, "report", True)):
         app.command(name)(guard(fn, writes))
+    from . import bench
+
+    bench_app = typer.Typer(help="Benchmarks through matcher's engine (OR-Library GAP).", no_args_is_help=True)
+    bench_app.command("gap")(guard(bench.gap, writes=False))
+    app.add_typer(bench_app, name="bench")
 
 
 _register()
