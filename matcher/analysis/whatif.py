@@ -138,11 +138,11 @@ def _clean_pairs(problem: Problem, pairs: Iterable, where: str, issues: list) ->
             try:
                 u = problem.unit(code)
             except KeyError:
-                issues.append(ValidationIssue(where, None, None, f"{lc},{rc}", f"unknown unit code {code}"))
+                issues.append(ValidationIssue(where, None, None, f"{lc}:{rc}", f"unknown unit code {code}"))
                 ok = False
                 continue
             if u.role is not role:
-                issues.append(ValidationIssue(where, None, None, f"{lc},{rc}",
+                issues.append(ValidationIssue(where, None, None, f"{lc}:{rc}",
                                               f"{u.name} ({code}) is {u.role.value}, not {role.value}"))
                 ok = False
         if ok and (lc, rc) not in out:
@@ -297,9 +297,10 @@ def what_if(
     from ..engine import solve  # the solver (ortools) only when re-solving
 
     issues: list[ValidationIssue] = []
-    force = _clean_pairs(problem, force, "force", issues)
-    forbid = _clean_pairs(problem, forbid, "forbid", issues)
-    release = _clean_pairs(problem, release, "release", issues)
+    # Named as the command-line options that carry them (the library takes the same words).
+    force = _clean_pairs(problem, force, "--force", issues)
+    forbid = _clean_pairs(problem, forbid, "--forbid", issues)
+    release = _clean_pairs(problem, release, "--release", issues)
     for key in sorted(set(force) & set(forbid)):
         issues.append(ValidationIssue("force/forbid", None, None, f"{key[0]},{key[1]}",
                                       f"{_pair_label(problem, key)} is both forced and forbidden"))

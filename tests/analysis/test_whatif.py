@@ -119,7 +119,7 @@ def test_bad_requests_are_input_errors(hand):
     """Unknown codes, a code on the wrong side, or a pair both forced and forbidden."""
     p, res = hand
     for kw, needle in (
-        ({"force": [("99999", "00011")]}, "unknown unit code 99999"),
+        ({"force": [("99999", "00011")]}, "--force: value '99999:00011': unknown unit code 99999"),  # issue 7 review
         ({"forbid": [("00011", "00001")]}, "is remote, not lowland"),
         ({"force": [("00002", "00011")], "forbid": [("00002", "00011")]}, "is both forced and forbidden"),
     ):
