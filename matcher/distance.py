@@ -142,10 +142,27 @@ def _indices(problem: Problem, keys) -> set[tuple[int, int]]:
     return out
 
 
+def same_group(rules: Rules, lo: Unit, re: Unit) -> bool:
+    """The grouping rule: with ``pair_within`` set, both units carry the same value in that column."""
+    col = rules.pair_within
+    return col is None or lo.attrs.get(col) == re.attrs.get(col)
+
+
+def _group_pairs(problem: Problem) -> set[tuple[int, int]]:
+    """Every (li, ri) inside one group of ``pair_within`` (a province: its lowland × its remote)."""
+    col = problem.rules.pair_within
+    rems_by: dict[object, list[int]] = {}
+    for ri, re in enumerate(problem.remote):
+        rems_by.setdefault(re.attrs.get(col), []).append(ri)
+    return {(li, ri) for li, lo in enumerate(problem.lowland) for ri in rems_by.get(lo.attrs.get(col), ())}
+
+
 def _near_pairs(problem: Problem) -> set[tuple[int, int]] | None:
     """Index pairs whose geodesic km may be within the km cap, or None (no cap: every pair)."""
     rules = problem.rules
     lows, rems = problem.lowland, problem.remote
+    if rules.pair_within is not None and not needs_minutes(rules):
+        return _group_pairs(problem)  # the cap, if any, is tested exactly on these few
     if needs_minutes(rules):  # only pairs with a travel time can be allowed
         return _indices(problem, [k for k, t in problem.travel.items() if t.minutes is not None])
     if rules.max_distance_km is None or len(lows) * len(rems) <= SMALL * 1000:
@@ -205,7 +222,7 @@ def candidates(problem: Problem) -> list[Candidate]:
             li, ri = block[j]
             km_j, minutes, source, load = pair_metrics(problem, lows[li], rems[ri], float(geo[j]))
             is_locked = key in locked
-            if is_locked or within_caps(rules, km_j, minutes):
+            if is_locked or (within_caps(rules, km_j, minutes) and same_group(rules, lows[li], rems[ri])):
                 out.append(Candidate(li, ri, km_j, minutes, source, load, is_locked))
     out.sort(key=lambda c: (c.li, c.ri))
     return out

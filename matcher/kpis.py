@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .distance import candidates, pair_load
+from .distance import candidates, pair_load, same_group
 from .model import STAGES, Problem, Role
 from .result import Pair, Result
 
@@ -101,7 +101,12 @@ def broken_rules(problem: Problem, result: Result) -> list[str]:
         key = (p.lowland_code, p.remote_code)
         if key not in allowed and key not in problem.forbidden:
             rules, label = problem.rules, f"pair {names[key[0]]} ({key[0]}) - {names[key[1]]} ({key[1]})"
-            if rules.max_distance_km is not None and p.km > rules.max_distance_km:
+            lo, re = problem.unit(key[0]), problem.unit(key[1])
+            if not same_group(rules, lo, re):
+                col = rules.pair_within
+                out.append(f"{label} crosses {col} ({lo.attrs.get(col, '')} vs {re.attrs.get(col, '')}), "
+                           "while the scenario pairs only within it")
+            elif rules.max_distance_km is not None and p.km > rules.max_distance_km:
                 out.append(f"{label} is {p.km:.1f} km, beyond the cap of {rules.max_distance_km:g} km")
             elif rules.max_minutes is not None and p.minutes is not None and p.minutes > rules.max_minutes:
                 out.append(f"{label} is {p.minutes:.0f} min, beyond the cap of {rules.max_minutes:g} min")

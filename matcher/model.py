@@ -198,6 +198,7 @@ class Rules:
     objectives: tuple[str, ...] = OBJECTIVES
     tolerances: Mapping[str, float] = field(default_factory=dict)
     distance_metric: str = "km"
+    pair_within: str | None = None  # a units-table column (e.g. province_code): pairs only within a value
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "objectives", tuple(self.objectives))
@@ -230,6 +231,9 @@ class Rules:
             out.append(("detour_factor", d, "must be a finite number from 1 to 100"))
         if self.distance_metric not in ("km", "minutes"):
             out.append(("distance_metric", self.distance_metric, "must be 'km' or 'minutes'"))
+        g = self.pair_within
+        if g is not None and (not isinstance(g, str) or not g.strip() or g != g.strip()):
+            out.append(("pair_within", g, "must be the name of a units-table column, e.g. province_code"))
         for side in ("lowland", "remote"):
             lo, hi = getattr(self, f"{side}_min_partners"), getattr(self, f"{side}_max_partners")
             bad = False

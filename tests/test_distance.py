@@ -84,3 +84,22 @@ def test_within_caps():
     assert not within_caps(Rules(max_distance_km=10), 10.5, None)
     assert not within_caps(Rules(max_minutes=60), 1.0, None)
     assert within_caps(Rules(max_minutes=60), 1.0, 59.0)
+
+
+def test_pair_within_keeps_pairs_inside_each_group():
+    """issue 8 (part): with pair_within, only pairs sharing the column's value are candidates; a locked
+    pair across groups stays (locks are kept as given); the brute-force definition agrees."""
+    def u(code, role, group, dlat):
+        return unit(code, role, dlat=dlat, attrs={"province_code": group})
+
+    units = [u("L1", "lowland", "01", 0.0), u("L2", "lowland", "02", 0.1), u("L3", "lowland", "02", 0.2),
+             u("R1", "remote", "01", 0.3), u("R2", "remote", "02", 0.4)]
+    p = problem(units, locked=[("L1", "R2")], pair_within="province_code", max_distance_km=500)
+    got = [(p.lowland[c.li].code, p.remote[c.ri].code, c.locked) for c in candidates(p)]
+    assert got == [("L1", "R1", False), ("L1", "R2", True), ("L2", "R2", False), ("L3", "R2", False)]
+    with mock.patch.object(distance, "SMALL", 0):
+        assert [(c.li, c.ri) for c in candidates(p)] == [(0, 0), (0, 1), (1, 1), (2, 1)]
+    from matcher.distance import same_group
+    assert [(li, ri) for li, ri, _ in brute_candidates(p)
+            if (p.lowland[li].code, p.remote[ri].code) in p.locked
+            or same_group(p.rules, p.lowland[li], p.remote[ri])] == [(c.li, c.ri) for c in candidates(p)]

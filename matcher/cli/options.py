@@ -34,6 +34,8 @@ MaxDistanceKm = Annotated[Optional[float], typer.Option("--max-distance-km", hel
 MaxMinutes = Annotated[Optional[float], typer.Option("--max-minutes", help="Travel-time cap, minutes.")]
 DetourFactor = Annotated[Optional[float], typer.Option("--detour-factor", help="Road km per geodesic km.")]
 DistanceMetric = Annotated[Optional[str], typer.Option("--distance-metric", help="km or minutes.")]
+PairWithin = Annotated[Optional[str], typer.Option(
+    "--pair-within", help="Pair only units with the same value in this units-table column, e.g. province_code.")]
 RemoteMax = Annotated[Optional[int], typer.Option("--remote-max-partners", help="Max partners of a remote unit.")]
 LowlandMax = Annotated[Optional[int], typer.Option("--lowland-max-partners", help="Max partners of a lowland unit.")]
 RemoteMin = Annotated[Optional[int], typer.Option("--remote-min-partners", help="Min partners of a remote unit.")]
@@ -69,7 +71,7 @@ Why = Annotated[bool, typer.Option(
 SETTINGS = {
     "pairs": Pairs, "travel": Travel,
     "rules.max_distance_km": MaxDistanceKm, "rules.max_minutes": MaxMinutes,
-    "rules.detour_factor": DetourFactor, "rules.distance_metric": DistanceMetric,
+    "rules.detour_factor": DetourFactor, "rules.distance_metric": DistanceMetric, "rules.pair_within": PairWithin,
     "rules.lowland_min_partners": LowlandMin, "rules.lowland_max_partners": LowlandMax,
     "rules.remote_min_partners": RemoteMin, "rules.remote_max_partners": RemoteMax,
     "rules.objectives": Objectives, "rules.tolerances": Tolerance,
@@ -79,7 +81,7 @@ GROUPS = {
     "tables": ("pairs", "travel"),
     "rules": ("rules.max_distance_km", "rules.max_minutes", "rules.detour_factor", "rules.distance_metric",
               "rules.remote_max_partners", "rules.lowland_max_partners", "rules.remote_min_partners",
-              "rules.lowland_min_partners"),
+              "rules.lowland_min_partners", "rules.pair_within"),
     "stages": ("rules.objectives", "rules.tolerances"),
     "solver": ("params.time_limit_s", "params.workers", "params.seed"),
 }

@@ -155,6 +155,7 @@ def summary(problem: Problem, result: Result, scenario_path: str | None,
             "max_minutes": rules.max_minutes,
             "detour_factor": rules.detour_factor,
             "distance_metric": rules.distance_metric,
+            "pair_within": rules.pair_within,
             "objectives": list(rules.objectives),
             "tolerances": dict(rules.tolerances),
             "partners": {

@@ -304,7 +304,8 @@ def problem_for_result(result_dir: Path) -> tuple[Problem, SolveParams]:
                                    "restore it, or solve again", file)
     sc = load_scenario(Path(file))
     rules: dict = {
-        k: info.get(k) for k in ("max_distance_km", "max_minutes", "detour_factor", "distance_metric")
+        k: info.get(k) for k in ("max_distance_km", "max_minutes", "detour_factor", "distance_metric",
+                                 "pair_within")
     }
     if info.get("objectives"):
         rules["objectives"] = tuple(info["objectives"])
@@ -318,7 +319,7 @@ def problem_for_result(result_dir: Path) -> tuple[Problem, SolveParams]:
                         params=params)
     # with_overrides keeps the file's value where the recorded one is None: a cap the run
     # did not have must not come back from the file.
-    none_caps = {k: None for k in ("max_distance_km", "max_minutes") if k in info and info[k] is None}
+    none_caps = {k: None for k in ("max_distance_km", "max_minutes", "pair_within") if k in info and info[k] is None}
     if none_caps:
         sc = replace(sc, rules=replace(sc.rules, **none_caps))
     problem, _ = load_problem(sc)

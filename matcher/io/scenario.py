@@ -17,13 +17,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from ..errors import InputError, MatcherWarning, ValidationIssue, group_warnings
-from ..model import OBJECTIVES, PairRule, Problem, Rules, SolveParams
+from ..model import OBJECTIVES, PairRule, Problem, Role, Rules, SolveParams
 from .tables import TABLE_SUFFIXES, repair_code, text_problem, visible
 
 SCENARIO_KEYS = {
     "name", "units", "pairs", "travel", "max_distance_km", "max_minutes", "detour_factor",
     "distance_metric", "objectives", "tolerance", "partners", "solver", "assumptions", "sources",
-    "assumptions_vi", "sources_vi",
+    "assumptions_vi", "sources_vi", "pair_within",
 }
 PARTNER_KEYS = {"lowland_min", "lowland_max", "remote_min", "remote_max"}
 SOLVER_KEYS = {"time_limit_s", "workers", "seed"}
@@ -187,7 +187,7 @@ def _settings(data: Mapping, bad) -> tuple[dict, dict]:
     """The file's settings as keyword arguments of Rules and SolveParams (shape checked, ranges not)."""
     rules: dict = {}
     params: dict = {}
-    for key in ("max_distance_km", "max_minutes", "detour_factor", "distance_metric"):
+    for key in ("max_distance_km", "max_minutes", "detour_factor", "distance_metric", "pair_within"):
         if key in data:
             rules[key] = _setting(data[key], key)
     if "objectives" in data:
@@ -339,6 +339,15 @@ def load_problem(sc: Scenario) -> tuple[Problem, list[MatcherWarning]]:
             pair_rules = got
         else:
             travel = got
+    col = sc.rules.pair_within
+    if col is not None:  # the grouping column must be there, filled on every lowland and remote row
+        where = Path(sc.units).name
+        if not any(col in u.attrs for u in units):
+            issues.append(ValidationIssue(where, None, col, None, "the column that pair_within names is missing"))
+        else:
+            issues += [ValidationIssue(where, None, col, u.code, "empty: every unit needs a group for pair_within",
+                                       column_label="column") for u in units
+                       if u.role is not Role.EXCLUDED and str(u.attrs.get(col, "")).strip() == ""]
     if issues:
         raise InputError(issues)
     problem = Problem(

@@ -169,3 +169,13 @@ def test_issue_7_review_a_control_character_in_a_table_path(tmp_path):
     path.write_text('units = "units\\u0000.csv"\n', encoding="utf-8")
     [line] = lines(path)
     assert line.startswith("scenario.toml: key 'units': ") and "U+0000" in line
+
+
+def test_pair_within_must_name_a_column_of_the_units_table(tmp_path):
+    """issue 8 (part): pair_within naming a column the units table lacks is one line naming it."""
+    from matcher.io.scenario import load_problem
+
+    with pytest.raises(InputError) as info:
+        load_problem(read_scenario(scenario(tmp_path, 'pair_within = "province_code"')))
+    assert "column 'province_code': the column that pair_within names is missing" in str(info.value)
+    assert lines(scenario(tmp_path, "pair_within = 3"))[0].startswith("scenario.toml: key 'pair_within': value '3'")
