@@ -20,12 +20,14 @@ from dataclasses import dataclass
 import numpy as np
 from pyproj import Geod
 
+from .errors import InputError, ValidationIssue
 from .model import Problem, Role, Rules, Unit
 
 _GEOD = Geod(ellps="WGS84")
 EARTH_KM = 6371.0088  # mean radius, for the tree's search radius only (exact km come from Geod)
 RADIUS_MARGIN = 1.01  # the sphere may understate ellipsoidal distance by up to ~0.5 %
 BLOCK = 1_000_000  # pairs measured per call when every pair is a candidate
+MAX_CANDIDATE_PAIRS = 1_000_000  # beyond this the model would not be built and solved on 2 cores and 24 GiB
 SMALL = 400  # units (or lowland x remote pairs / 1000) below which the tree is not worth importing scipy
 
 
@@ -148,12 +150,26 @@ def same_group(rules: Rules, lo: Unit, re: Unit) -> bool:
     return col is None or lo.attrs.get(col) == re.attrs.get(col)
 
 
+def too_large(problem: Problem, n: int) -> InputError:
+    """The clear refusal of a table whose allowed pairs would not fit (instead of a MemoryError)."""
+    return InputError([ValidationIssue(
+        problem.name, None, None, f"{n:,}",
+        f"too large for this machine: {n:,} candidate pairs (at most {MAX_CANDIDATE_PAIRS:,}); set a distance "
+        "cap (max_distance_km, --max-distance-km) or pair only within groups (pair_within, --pair-within)")])
+
+
+def _check_size(problem: Problem, n: int) -> None:
+    if n > MAX_CANDIDATE_PAIRS:
+        raise too_large(problem, n)
+
+
 def _group_pairs(problem: Problem) -> set[tuple[int, int]]:
     """Every (li, ri) inside one group of ``pair_within`` (a province: its lowland × its remote)."""
     col = problem.rules.pair_within
     rems_by: dict[object, list[int]] = {}
     for ri, re in enumerate(problem.remote):
         rems_by.setdefault(re.attrs.get(col), []).append(ri)
+    _check_size(problem, sum(len(rems_by.get(lo.attrs.get(col), ())) for lo in problem.lowland))
     return {(li, ri) for li, lo in enumerate(problem.lowland) for ri in rems_by.get(lo.attrs.get(col), ())}
 
 
@@ -166,6 +182,7 @@ def _near_pairs(problem: Problem) -> set[tuple[int, int]] | None:
     if needs_minutes(rules):  # only pairs with a travel time can be allowed
         return _indices(problem, [k for k, t in problem.travel.items() if t.minutes is not None])
     if rules.max_distance_km is None or len(lows) * len(rems) <= SMALL * 1000:
+        _check_size(problem, len(lows) * len(rems))
         return None  # every pair is measured (in blocks): small, or no cap to search within
     from scipy.spatial import cKDTree
 
@@ -173,6 +190,7 @@ def _near_pairs(problem: Problem) -> set[tuple[int, int]] | None:
     if lows and rems:
         radius = _chord(rules.max_distance_km / rules.detour_factor)
         tree = cKDTree(_xyz(rems))
+        _check_size(problem, int(tree.query_ball_point(_xyz(lows), r=radius, return_length=True).sum()))
         for li, near in enumerate(tree.query_ball_point(_xyz(lows), r=radius)):
             out.update((li, ri) for ri in near)
     return out

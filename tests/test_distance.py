@@ -5,12 +5,14 @@ from __future__ import annotations
 from unittest import mock
 
 import numpy as np
+import pytest
 from helpers import problem, unit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher import distance
 from matcher.distance import candidates, geodesic_pairs_km, nearest_km, pair_metrics, within_caps
+from matcher.errors import InputError
 from matcher.model import Rules, Travel
 
 
@@ -103,3 +105,18 @@ def test_pair_within_keeps_pairs_inside_each_group():
     assert [(li, ri) for li, ri, _ in brute_candidates(p)
             if (p.lowland[li].code, p.remote[ri].code) in p.locked
             or same_group(p.rules, p.lowland[li], p.remote[ri])] == [(c.li, c.ri) for c in candidates(p)]
+
+
+@pytest.mark.parametrize("rules", [{}, {"max_distance_km": 5000.0}, {"pair_within": "g"}])
+def test_too_many_candidate_pairs_is_a_clear_input_error(rules):
+    """issue 8 (part): a table whose allowed pairs exceed the limit is refused with the count, before any
+    pair is measured (no MemoryError), on each path: every pair, the k-d tree, groups."""
+    units = [unit(f"L{i}", "lowland", dlat=0.01 * i, attrs={"g": "1"}) for i in range(30)]
+    units += [unit(f"R{i}", "remote", dlat=0.02 * i, attrs={"g": "1"}) for i in range(20)]
+    p = problem(units, **rules)
+    with mock.patch.object(distance, "MAX_CANDIDATE_PAIRS", 599), mock.patch.object(distance, "SMALL", 0), \
+            pytest.raises(InputError) as info:
+        candidates(p)
+    assert "too large for this machine: 600 candidate pairs (at most 599)" in str(info.value)
+    with mock.patch.object(distance, "MAX_CANDIDATE_PAIRS", 600):
+        assert len(candidates(p)) == 600
