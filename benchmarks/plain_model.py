@@ -32,7 +32,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from matcher.distance import Candidate, candidates  # noqa: E402
-from matcher.io.inputs import load_problem, load_scenario  # noqa: E402
+from matcher.io.scenario import load_problem, load_scenario  # noqa: E402
 from matcher.model import Problem  # noqa: E402
 
 STAGES = ("balance", "shortfall", "distance")

@@ -25,12 +25,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .analysis.diagnose import DIAGNOSIS_FILES
+from .analysis.findings import DIAGNOSIS_FILES
 from .engine import evaluate, solve
 from .errors import InputError, ValidationIssue, group_warnings
 from .io.files import publish_file, write_outputs
-from .io.inputs import Scenario, load_problem, load_scenario, read_plan
-from .io.result_tables import broken_rules, output_files
+from .io.inputs import read_plan
+from .io.result_tables import output_files
+from .io.scenario import Scenario, load_problem, load_scenario
+from .kpis import broken_rules
 from .model import Problem
 from .result import Result, Status
 
@@ -272,7 +274,7 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
 
 
 def _drawing_inputs(result_dir: Path, boundaries: Path | None):
-    from .io.inputs import read_boundaries
+    from .io.geo import read_boundaries
     from .io.resultdir import read_result_dir
 
     view = read_result_dir(result_dir)

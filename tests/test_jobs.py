@@ -10,7 +10,7 @@ import pytest
 
 from matcher import jobs
 from matcher.errors import InputError
-from matcher.io.inputs import load_scenario
+from matcher.io.scenario import load_scenario
 from matcher.result import Status
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny"

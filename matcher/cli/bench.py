@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import EXIT_OK
-from .options import TimeLimit
+from .options import Settings, with_settings
 
 GapFile = Annotated[Path, typer.Argument(help="An OR-Library gapN.txt or a Chu–Beasley/Yagiura single-problem file.",
                                          exists=True, dir_okay=False)]
@@ -17,11 +17,13 @@ ProblemIndex = Annotated[Optional[int], typer.Option(
     "--problem", help="Only problem K of the file (1-based); default: all of them.")]
 Sense = Annotated[str, typer.Option(
     "--sense", help="min (cost; types A–E) or max (profit: OR-Library states gap1–gap12 so).")]
+DEFAULT_TIME_LIMIT_S = 10.0  # per problem
 AsJson = Annotated[bool, typer.Option("--json", help="One JSON object per problem instead of a table.")]
 
 
-def gap(file: GapFile, problem: ProblemIndex = None, sense: Sense = "min", time_limit: TimeLimit = None,
-        as_json: AsJson = False) -> int:
+@with_settings("params.time_limit_s")
+def gap(file: GapFile, problem: ProblemIndex = None, sense: Sense = "min", as_json: AsJson = False, *,
+        settings: Settings) -> int:
     """Solve GAP problems with matcher's engine: status, objective, bound, gap and seconds per problem."""
     from ..analysis.gap import solve_gap
     from ..errors import InputError, ValidationIssue
@@ -29,11 +31,8 @@ def gap(file: GapFile, problem: ProblemIndex = None, sense: Sense = "min", time_
 
     if sense not in ("min", "max"):
         raise InputError([ValidationIssue("--sense", None, None, sense, "must be 'min' or 'max'")])
-    limit = 10.0 if time_limit is None else time_limit
-    try:
-        params = SolveParams(time_limit_s=limit)
-    except ValueError as e:  # the model's own message, naming the option
-        raise InputError([ValidationIssue("--time-limit", None, None, limit, str(e).split(": ", 1)[-1])]) from None
+    settings.check()  # the same check, and message, as every command's --time-limit
+    params = SolveParams(time_limit_s=settings.values.get("params.time_limit_s") or DEFAULT_TIME_LIMIT_S)
     rows = solve_gap(file, problem, sense, params)
     if as_json:
         for r in rows:

@@ -174,7 +174,7 @@ class Settings:
             raise InputError(issues)
 
     def apply(self, sc):
-        """``sc`` (a :class:`~matcher.io.inputs.Scenario`) with the given settings over its own.
+        """``sc`` (a :class:`~matcher.io.scenario.Scenario`) with the given settings over its own.
 
         A value good alone but not with the scenario's (``--lowland-min-partners 2`` under the
         file's ``lowland_max = 1``) is reported naming the option given."""
@@ -202,7 +202,7 @@ class Settings:
 
     def scenario(self, target: Path | None):
         """Check the values, load the scenario (or the default), apply the values."""
-        from ..io.inputs import load_scenario
+        from ..io.scenario import load_scenario
 
         self.check()
         return self.apply(load_scenario(target))
@@ -249,7 +249,7 @@ def check_lang(lang: str) -> None:
 
 def pair_args(**items) -> dict[str, list[tuple[str, str]]]:
     """``force=["20263:20941"]`` -> ``{"force": [("20263", "20941")]}``; every bad item reported."""
-    from ..io.inputs import parse_pair_args
+    from ..io.scenario import parse_pair_args
 
     issues, out = [], {}
     for name, values in items.items():

@@ -5,9 +5,10 @@ plan tables into model objects; ``scenario`` reads scenario files and command-li
 and loads a whole problem; ``geo`` reads layers and boundaries.
 """
 
+from ..kpis import kpis
 from .geo import read_boundaries
 from .inputs import read_pairs, read_plan, read_table, read_travel, read_units
-from .result_tables import kpis, pairs_frame, remote_frame, write_result
+from .result_tables import pairs_frame, remote_frame, write_result
 from .resultdir import ResultView, read_result_dir
 from .scenario import (
     Scenario,

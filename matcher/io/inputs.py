@@ -14,19 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..distance import nearest_km
-from ..errors import InputError, MatcherWarning, ValidationIssue
+from ..errors import MatcherWarning, ValidationIssue
 from ..model import PairRule, PairStatus, Problem, Role, Travel, Unit
-from .geo import read_boundaries, read_geo_table
 from .tables import (
-    GEO_SUFFIXES,
-    TABLE_SUFFIXES,
     Table,
-    clean,
     code_repair,
     float_cell,
     int_cell,
     missing_columns,
-    nfc,
     read_table,
     repair_code,
 )
@@ -259,27 +254,3 @@ def read_plan(path: Path, problem: Problem) -> list[tuple[str, str]]:
             plan.append(key)
     table.raise_if(issues)
     return plan
-
-
-# ---- names that used to live here ------------------------------------------------------
-
-_code, _int_cell, _float_cell, _missing_columns, _clean, _read_geo = (
-    repair_code, int_cell, float_cell, missing_columns, clean, read_geo_table)
-_SCENARIO_NAMES = {
-    "Scenario", "SCENARIO_KEYS", "PARTNER_KEYS", "SOLVER_KEYS", "default_scenario_path", "read_scenario",
-    "scenario_from_table", "load_scenario", "load_problem", "parse_objectives", "parse_pair_args",
-    "parse_tolerances", "with_overrides", "override_problems",
-}
-__all__ = [
-    "FAR_KM", "GEO_SUFFIXES", "InputError", "TABLE_SUFFIXES", "Table", "nfc", "read_boundaries", "read_pairs",
-    "read_plan", "read_table", "read_travel", "read_units", *sorted(_SCENARIO_NAMES),
-]
-
-
-def __getattr__(name: str):
-    """Scenario names, now in :mod:`matcher.io.scenario`, loaded on first use (no import cycle)."""
-    if name in _SCENARIO_NAMES:
-        from . import scenario
-
-        return getattr(scenario, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,11 +16,9 @@ from .. import __version__
 from ..distance import TRAVEL_SOURCE
 from ..errors import MatcherWarning, group_warnings
 from ..i18n import t
-from ..kpis import Kpis, broken_rules, coverage_ratio, covered, kpis
+from ..kpis import coverage_ratio, covered, kpis
 from ..model import Problem, Role
 from ..result import Result
-
-__all__ = ["Kpis", "broken_rules", "covered", "kpis"]  # re-exported for callers of the old module
 
 
 def _names(problem: Problem) -> dict[str, str]:

@@ -291,7 +291,7 @@ def problem_for_result(result_dir: Path) -> tuple[Problem, SolveParams]:
     changed since, or the run used a ``--pairs``/``--travel`` table that ``summary.json``
     does not record).
     """
-    from .inputs import load_problem, load_scenario, with_overrides
+    from .scenario import load_problem, load_scenario, with_overrides
 
     view = read_result_dir(Path(result_dir))
     summary_path = str(Path(result_dir) / "summary.json")

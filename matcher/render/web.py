@@ -90,7 +90,7 @@ def render_html(view: ResultView, boundaries: GeoDataFrame | None, lang: str,
                 *, tolerance_m: float = SIMPLIFY_TOLERANCE_M) -> str:
     """The whole interactive map as one HTML document (a str; write it as UTF-8).
 
-    ``boundaries``: polygons with ``code`` in EPSG:4326 (``matcher.io.inputs.read_boundaries``) or
+    ``boundaries``: polygons with ``code`` in EPSG:4326 (``matcher.io.read_boundaries``) or
     None for a points-only map. ``lang`` ("vi" or "en") is the language the page opens in;
     both are embedded and a button switches live."""
     if lang not in LANGS:

@@ -27,7 +27,7 @@ from matcher.analysis.diagnose import (
 )
 from matcher.engine.stages import feasible
 from matcher.errors import InputError
-from matcher.io.inputs import load_problem, load_scenario
+from matcher.io.scenario import load_problem, load_scenario
 from matcher.model import SolveParams, Travel
 from matcher.render.text import diagnosis_dict, diagnosis_files, diagnosis_markdown, write_diagnosis
 from matcher.result import Status

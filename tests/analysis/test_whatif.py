@@ -16,9 +16,9 @@ from matcher.analysis.whatif import stage_figures, what_if
 from matcher.cli import app
 from matcher.engine.stages import solve
 from matcher.errors import InputError
-from matcher.io.inputs import load_problem, load_scenario
-from matcher.io.result_tables import kpis
 from matcher.io.resultdir import problem_for_result, read_result_dir
+from matcher.io.scenario import load_problem, load_scenario
+from matcher.kpis import kpis
 from matcher.render.text import whatif_files, whatif_markdown
 
 P1 = SolveParams(time_limit_s=10, workers=1, seed=0)

@@ -159,7 +159,7 @@ def test_builders_count_constraints():
 
 def test_same_seed_same_plan():
     """workers=1 and a fixed seed give identical plans."""
-    from matcher.io.inputs import load_problem, load_scenario
+    from matcher.io.scenario import load_problem, load_scenario
 
     p, _ = load_problem(load_scenario(None))
     a = solve(p, SolveParams(time_limit_s=30, workers=1, seed=3))
@@ -217,7 +217,8 @@ def test_matches_brute_force(p):
 @given(tiny_problems())
 def test_plan_invariants(p):
     """Pairs allowed, bounds held, locked kept, forbidden absent, KPIs match the pairs."""
-    from matcher.io.result_tables import kpis, pairs_frame, remote_frame
+    from matcher.io.result_tables import pairs_frame, remote_frame
+    from matcher.kpis import kpis
 
     res = solve(p, P1)
     if not res.status.has_solution:
@@ -253,7 +254,7 @@ def test_default_scenario_solves_to_proven_optimum():
 
     The figures are regression values of the illustrative staff data (data/danang_2025/
     build.py); workers=1 makes the run deterministic, so they do not depend on the machine."""
-    from matcher.io.inputs import load_problem, load_scenario
+    from matcher.io.scenario import load_problem, load_scenario
 
     p, _ = load_problem(load_scenario(None))
     assert (len(p.lowland), len(p.remote), len(p.locked)) == (60, 33, 15)
@@ -306,7 +307,7 @@ def test_feasible_answers_without_optimising():
     from dataclasses import replace
 
     from matcher.engine import feasible
-    from matcher.io.inputs import load_problem, load_scenario
+    from matcher.io.scenario import load_problem, load_scenario
 
     p, _ = load_problem(load_scenario(None))
     assert feasible(p, P1) is Status.OPTIMAL

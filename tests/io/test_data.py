@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from matcher.io.inputs import default_scenario_path, load_problem, load_scenario
+from matcher.io.scenario import default_scenario_path, load_problem, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data" / "danang_2025"

@@ -8,15 +8,8 @@ from pathlib import Path
 import pytest
 
 from matcher.errors import InputError
-from matcher.io.inputs import (
-    load_problem,
-    read_pairs,
-    read_scenario,
-    read_table,
-    read_travel,
-    read_units,
-    with_overrides,
-)
+from matcher.io.inputs import read_pairs, read_table, read_travel, read_units
+from matcher.io.scenario import load_problem, read_scenario, with_overrides
 from matcher.model import Role
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"

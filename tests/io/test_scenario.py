@@ -129,25 +129,22 @@ def test_load_problem_returns_grouped_warnings(tmp_path):
     assert str(warnings[0]) == "units.csv: 2 codes typed as numbers were zero-padded to 5 digits (rows 2–3)"
 
 
-def test_old_names_still_import_from_inputs_and_io():
-    """Every name of the old io/inputs.py imports from matcher.io.inputs; the public ones from matcher.io."""
+def test_public_io_names_import_from_matcher_io():
+    """The public reading names import from matcher.io, the same objects as in their own modules."""
     import matcher.io as io
-    import matcher.io.inputs as inputs
+    import matcher.io.geo as geo
+    import matcher.io.scenario as scenario
 
-    for name in ("Scenario", "load_problem", "load_scenario", "read_scenario", "with_overrides", "parse_objectives",
-                 "parse_pair_args", "parse_tolerances", "default_scenario_path", "read_boundaries", "read_table",
-                 "read_units", "read_pairs", "read_travel", "read_plan", "scenario_from_table", "nfc", "Table",
-                 "TABLE_SUFFIXES", "SCENARIO_KEYS", "_code"):
-        assert getattr(inputs, name) is not None, name
-    for name in ("Scenario", "load_problem", "load_scenario", "read_boundaries", "with_overrides",
-                 "parse_objectives", "parse_pair_args", "parse_tolerances", "default_scenario_path"):
-        assert getattr(io, name) is getattr(inputs, name), name
+    for name in ("Scenario", "load_problem", "load_scenario", "with_overrides", "parse_objectives",
+                 "parse_pair_args", "parse_tolerances", "default_scenario_path"):
+        assert getattr(io, name) is getattr(scenario, name), name
+    assert io.read_boundaries is geo.read_boundaries
 
 
 @pytest.mark.parametrize("first", ["matcher.io.scenario", "matcher.io.inputs", "matcher.io.tables", "matcher.io.geo"])
 def test_submodules_import_in_any_order(first):
     """No import cycle: each io submodule can be the first one imported."""
-    code = f"import {first}; from matcher.io.inputs import Scenario, load_problem; print('ok')"
+    code = f"import {first}; from matcher.io.scenario import Scenario, load_problem; print('ok')"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip() == "ok", out.stderr
 
