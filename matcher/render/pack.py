@@ -112,25 +112,25 @@ def _pairs_table(flow: Flow, view: ResultView, pairs, lang: str, with_kind: bool
     flow.table(cols, rows, groups)
 
 
-def _pairs_section(view: ResultView, lang: str) -> list[Page]:
-    flow = Flow(t("pack_pairs", lang), lang, t("pack_pairs_note", lang))
-    pairs = _sorted_pairs(view)
+def _pairs_pages(flow: Flow, view: ResultView, pairs, lang: str, with_kind: bool) -> list[Page]:
+    """A section of pairs: the table, or "none" when there are no pairs."""
     if pairs.empty:
         flow.paragraph(t("pack_none", lang))
     else:
-        _pairs_table(flow, view, pairs, lang, with_kind=True)
+        _pairs_table(flow, view, pairs, lang, with_kind=with_kind)
     return flow.pages
+
+
+def _pairs_section(view: ResultView, lang: str) -> list[Page]:
+    flow = Flow(t("pack_pairs", lang), lang, t("pack_pairs_note", lang))
+    return _pairs_pages(flow, view, _sorted_pairs(view), lang, with_kind=True)
 
 
 def _locked_section(view: ResultView, lang: str) -> list[Page]:
     pairs = _sorted_pairs(view)
     pairs = pairs[pairs["locked"]].reset_index(drop=True)
     flow = Flow(t("pack_locked", lang), lang, t("pack_locked_note", lang, n=len(pairs)))
-    if pairs.empty:
-        flow.paragraph(t("pack_none", lang))
-    else:
-        _pairs_table(flow, view, pairs, lang, with_kind=False)
-    return flow.pages
+    return _pairs_pages(flow, view, pairs, lang, with_kind=False)
 
 
 def _why_section(view: ResultView, lang: str) -> list[Page]:
