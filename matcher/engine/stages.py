@@ -265,14 +265,14 @@ def _stage_min(ctx: Ctx, kept: Kept, work: float, name: str) -> StageOutcome:
     return StageOutcome(stage, tuple(pairs), hint, new_kept)
 
 
-def _run_stages(ctx: Ctx, order: Iterable[str], mode: str) -> Result:
+def _run_stages(ctx: Ctx, order: Iterable[str], mode: str, kept: Kept | None = None) -> Result:
     start = time.perf_counter()
     ctx.start_guard()
     total = ctx.params.time_limit_s
     order = list(order)
     stages: list[StageResult] = []
     pairs: tuple[Pair, ...] = ()
-    kept = Kept()
+    kept = kept or Kept()
     overall = Status.OPTIMAL
     for n, name in enumerate(order):
         work = max(MIN_WORK, (total - ctx.spent) / (len(order) - n))
@@ -335,10 +335,19 @@ def _claim(problem: Problem, stages: list[StageResult], pairs: tuple[Pair, ...])
     return out
 
 
-def solve(problem: Problem, params: SolveParams | None = None, progress: Progress | None = None) -> Result:
-    """Solve the scenario's stages in order. FEASIBLE and INFEASIBLE are results, not errors."""
+def solve(problem: Problem, params: SolveParams | None = None, progress: Progress | None = None, *,
+          balance_floor: Fraction | None = None) -> Result:
+    """Solve the scenario's stages in order. FEASIBLE and INFEASIBLE are results, not errors.
+
+    ``balance_floor`` (used by a decomposed solve's second pass) replaces the balance stage by
+    the kept floors ``C_r >= ceil(balance_floor * N_r)``: the remaining stages run under them and
+    the result has no balance stage of its own."""
     ctx = Ctx(problem, candidates(problem), params or SolveParams(), progress, fixed=False)
-    return _run_stages(ctx, problem.rules.objectives, "solve")
+    order = problem.rules.objectives
+    if balance_floor is None:
+        return _run_stages(ctx, order, "solve")
+    return _run_stages(ctx, [o for o in order if o != "balance"], "solve",
+                       Kept(_floors(problem, Fraction(balance_floor))))
 
 
 def evaluate(
