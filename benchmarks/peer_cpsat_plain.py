@@ -1,12 +1,13 @@
 """Peer: the plain lexicographic model in CP-SAT, written independently of matcher.engine.stages.
 
-``python benchmarks/peer_cpsat_plain.py [--time-limit 60] [--workers 2] [--seed 0]``
+``python benchmarks/peer_cpsat_plain.py [--time-limit 60] [--scenario S.toml] [--lowland-max-partners N]
+[--workers os.cpu_count()] [--seed 0]``
 
 The model of ``plain_model.py`` with integer ``y``, the balance ratio as an integer ``T``
 in ``[0, 10000]`` (``10000 * sum y_r >= N_r * T``) and distance in integer metres
-(``round(km * 1000)``). Three stages of ``time_limit / 3`` seconds each, ``workers``
-workers, no solution hints carried between stages (a plain baseline). Prints one JSON
-line, the same shape as ``peer_highs.py``.
+(``round(km * 1000)``). The stages share ``--time-limit`` as ``plain_model.stage_budget``
+says (balance first, with most of it); all cores by default, no solution hints carried
+between stages (a plain baseline). Prints one JSON line, the same shape as ``peer_highs.py``.
 
 Never imports highspy or matcher.engine.stages.
 """
@@ -14,11 +15,21 @@ Never imports highspy or matcher.engine.stages.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
 from ortools.sat.python import cp_model
-from plain_model import STAGES, build_plain, emit, plan_values
+from plain_model import (
+    STAGES,
+    add_instance_args,
+    build_plain,
+    emit,
+    load_instance,
+    plan_rows,
+    plan_values,
+    stage_budget,
+)
 
 SCALE = 10_000
 
@@ -33,14 +44,13 @@ _STATUS = {
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--time-limit", type=float, default=60.0, help="seconds for all stages together")
-    ap.add_argument("--workers", type=int, default=2)
+    add_instance_args(ap)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    per_stage = args.time_limit / len(STAGES)
 
     t_build = time.perf_counter()
-    p = build_plain()
+    p = build_plain(load_instance(args.scenario, args.lowland_max_partners))
     m = cp_model.CpModel()
     x = [m.new_bool_var(f"x{k}") for k in range(len(p.cands))]
     y = [m.new_int_var(0, ub, f"y{j}") for j, (_, _, ub) in enumerate(p.ykeys)]
@@ -72,7 +82,7 @@ def main(argv=None) -> int:
     exprs = {"balance": t, "shortfall": shortfall, "distance": distance}
     conv = {"balance": lambda v: v / SCALE, "shortfall": float, "distance": lambda v: v / 1000}
     stages: list[dict] = []
-    final = None
+    final = plan = None
     t_solve = time.perf_counter()
     for name in STAGES:
         if name == "balance":
@@ -82,7 +92,7 @@ def main(argv=None) -> int:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = args.workers
         solver.parameters.random_seed = args.seed
-        solver.parameters.max_time_in_seconds = per_stage
+        solver.parameters.max_time_in_seconds = stage_budget(name, args.time_limit, t_build, time.perf_counter())
         t0 = time.perf_counter()
         code = solver.solve(m)
         secs = time.perf_counter() - t0
@@ -94,7 +104,8 @@ def main(argv=None) -> int:
         raw = round(solver.objective_value)
         stages.append({"name": name, "status": status, "value": conv[name](raw),
                        "bound": conv[name](solver.best_objective_bound), "seconds": round(secs, 3)})
-        final = plan_values(p, [solver.value(v) for v in x], [solver.value(v) for v in y])
+        xv, yv = [solver.value(v) for v in x], [solver.value(v) for v in y]
+        final, plan = plan_values(p, xv, yv), plan_rows(p, xv, yv)
         if name == "balance":
             m.add(t >= raw)
         elif name == "shortfall":
@@ -106,7 +117,7 @@ def main(argv=None) -> int:
     emit(f"OR-Tools CP-SAT {version('ortools')}", stages, final, build_seconds, solve_seconds, {
         "n_x": len(x), "n_y": len(y), "workers": args.workers, "seed": args.seed,
         "imports_ok": "highspy" not in sys.modules and "matcher.engine.stages" not in sys.modules,
-    })
+    }, plan)
     return 0
 
 

@@ -1,11 +1,14 @@
 """Peer: the plain lexicographic model as a MIP in HiGHS (highspy).
 
-``python benchmarks/peer_highs.py [--time-limit 60] [--threads 2]``
+``python benchmarks/peer_highs.py [--time-limit 60] [--scenario S.toml] [--lowland-max-partners N]
+[--threads os.cpu_count()]``
 
-Builds the model of ``plain_model.py`` with continuous ``y``, solves the three stages with
-``time_limit / 3`` seconds each, and prints one JSON line: ``status``, ``stages`` (name,
+Builds the model of ``plain_model.py``, ``y`` integer for lowland units that may split their
+staff and continuous for the others (for them the best split is integral whatever pairs are
+chosen, so the model is exact), solves the three stages within ``--time-limit`` as
+``plain_model.stage_budget`` shares it, and prints one JSON line: ``status``, ``stages`` (name,
 status, value, bound, seconds), ``final`` (min_coverage, total_shortfall, total_distance_km
-of the last plan), ``solver``, ``build_seconds``, ``solve_seconds``.
+of the last plan), ``plan``, ``solver``, ``build_seconds``, ``solve_seconds``.
 
 Never imports ortools or matcher.engine.stages.
 
@@ -19,12 +22,22 @@ tolerance; distinct coverage ratios differ by far more than 1e-6 on this data).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
 import highspy
 import numpy as np
-from plain_model import STAGES, build_plain, emit, plan_values
+from plain_model import (
+    STAGES,
+    add_instance_args,
+    build_plain,
+    emit,
+    load_instance,
+    plan_rows,
+    plan_values,
+    stage_budget,
+)
 
 GAP = 1e-6
 CARRY_EPS = 1e-6
@@ -45,13 +58,12 @@ def _status(h: highspy.Highs) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--time-limit", type=float, default=60.0, help="seconds for all stages together")
-    ap.add_argument("--threads", type=int, default=2)
+    add_instance_args(ap)
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args(argv)
-    per_stage = args.time_limit / len(STAGES)
 
     t_build = time.perf_counter()
-    p = build_plain()
+    p = build_plain(load_instance(args.scenario, args.lowland_max_partners))
     nx, ny = len(p.cands), len(p.ykeys)
     ix = lambda k: k  # noqa: E731
     iy = lambda j: nx + j  # noqa: E731
@@ -102,13 +114,14 @@ def main(argv=None) -> int:
               np.array([], dtype=np.int32), np.array([], dtype=np.float64))
     h.addRows(len(rows_lo), np.array(rows_lo), np.array(rows_hi), len(index),
               np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32), np.array(value))
-    integer = np.array([highspy.HighsVarType.kInteger] * nx)
-    h.changeColsIntegrality(nx, np.arange(nx, dtype=np.int32), integer)
+    ints = list(range(nx)) + [iy(j) for j, (k, _, _) in enumerate(p.ykeys) if p.problem.splitting[p.cands[k].li]]
+    integer = np.array([highspy.HighsVarType.kInteger] * len(ints))
+    h.changeColsIntegrality(len(ints), np.array(ints, dtype=np.int32), integer)
     build_seconds = time.perf_counter() - t_build
 
     N = float(p.n_total_need)
     stages: list[dict] = []
-    final = None
+    final = plan = None
     t_solve = time.perf_counter()
     for name in STAGES:
         cost = np.zeros(ncol)
@@ -128,7 +141,7 @@ def main(argv=None) -> int:
             h.changeObjectiveSense(highspy.ObjSense.kMinimize)
             h.changeObjectiveOffset(0.0)
         h.changeColsCost(ncol, np.arange(ncol, dtype=np.int32), cost)
-        h.setOptionValue("time_limit", per_stage)
+        h.setOptionValue("time_limit", stage_budget(name, args.time_limit, t_build, time.perf_counter()))
         t0 = time.perf_counter()
         h.run()
         secs = time.perf_counter() - t0
@@ -141,7 +154,7 @@ def main(argv=None) -> int:
         val = float(info.objective_function_value)
         bound = float(info.mip_dual_bound)
         sol = np.asarray(h.getSolution().col_value)
-        final = plan_values(p, sol[:nx], sol[nx:nx + ny])
+        final, plan = plan_values(p, sol[:nx], sol[nx:nx + ny]), plan_rows(p, sol[:nx], sol[nx:nx + ny])
         stages.append({"name": name, "status": status, "value": val, "bound": bound,
                        "seconds": round(secs, 3)})
         if name == "balance":
@@ -152,9 +165,9 @@ def main(argv=None) -> int:
 
     emit(f"HiGHS {h.version()}", stages, final, build_seconds, solve_seconds, {
         "n_x": nx, "n_y": ny, "n_rows": len(rows_lo), "threads": args.threads,
-        "y_integral_equivalent": p.y_integral_equivalent,
+        "y_integral_equivalent": True,  # y is integer wherever staff may be split
         "imports_ok": "ortools" not in sys.modules and "matcher.engine.stages" not in sys.modules,
-    })
+    }, plan)
     return 0
 
 

@@ -18,6 +18,17 @@ Stages (fixed order balance, shortfall, distance; zero tolerance):
   1. max ``t`` s.t. ``sum_{l,d} y[l,r,d] >= N_r * t`` for remote ``r`` with ``N_r > 0``;
   2. with ``t >= t*``, min shortfall ``sum_r N_r - sum y``;
   3. with shortfall ``<= s*``, min ``sum km * x``.
+
+Instances: ``--scenario PATH`` (default: the embedded Da Nang default) and
+``--lowland-max-partners N`` (the CLI override of the same name), shared by every peer.
+
+Budget (equal wall time with matcher): every peer gets the same total ``--time-limit`` as
+matcher and splits it itself (:func:`stage_budget`): the balance stage gets 60 % of what is
+left after building the model, the shortfall stage half of what is then left, the distance
+stage the rest; what a proven stage does not use passes on.
+
+Every peer prints its final plan (``plan``: lowland code, remote code, staff per domain) so
+that ``check_plan.py`` recomputes its figures with ``matcher.kpis`` instead of trusting them.
 """
 
 from __future__ import annotations
@@ -32,10 +43,32 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from matcher.distance import Candidate, candidates  # noqa: E402
-from matcher.io.scenario import load_problem, load_scenario  # noqa: E402
+from matcher.io.scenario import load_problem, load_scenario, with_overrides  # noqa: E402
 from matcher.model import Problem  # noqa: E402
 
 STAGES = ("balance", "shortfall", "distance")
+SHARE = {"balance": 0.6, "shortfall": 0.5, "distance": 1.0}  # of the time still left
+
+
+def add_instance_args(ap) -> None:
+    """The options every peer shares: the instance and the whole-command budget."""
+    ap.add_argument("--time-limit", type=float, default=60.0, help="seconds for all stages together")
+    ap.add_argument("--scenario", default=None, help="scenario .toml (default: the embedded Da Nang default)")
+    ap.add_argument("--lowland-max-partners", type=int, default=None, help="override, as matcher's option")
+
+
+def load_instance(scenario: str | None = None, lowland_max_partners: int | None = None) -> Problem:
+    """The problem matcher solves for the same scenario and override."""
+    sc = load_scenario(Path(scenario) if scenario else None)
+    if lowland_max_partners is not None:
+        sc = with_overrides(sc, rules={"lowland_max_partners": lowland_max_partners})
+    problem, _ = load_problem(sc)
+    return problem
+
+
+def stage_budget(name: str, time_limit: float, t_start: float, now: float) -> float:
+    """Seconds for stage ``name``: its share of what is left of ``time_limit`` since ``t_start``."""
+    return max(0.05, (time_limit - (now - t_start)) * SHARE[name])
 
 
 @dataclass
@@ -67,7 +100,7 @@ class Plain:
 
 def build_plain(problem: Problem | None = None) -> Plain:
     if problem is None:
-        problem, _ = load_problem(load_scenario(None))
+        problem = load_instance()
     lows, rems = problem.lowland, problem.remote
     cands = candidates(problem)
     ykeys = []
@@ -107,6 +140,20 @@ def build_plain(problem: Problem | None = None) -> Plain:
     return p
 
 
+def plan_rows(p: Plain, xval, yval) -> list[list]:
+    """The chosen pairs as ``[lowland code, remote code, {domain: staff}]``. A unit with one
+    partner allots it all it can (``min(supply, need)``: what the model's best split gives); a
+    splitting unit its ``y`` (integer in every peer)."""
+    lows, rems = p.problem.lowland, p.problem.remote
+    split = p.problem.splitting
+    allot: dict[int, dict[str, int]] = {}
+    for j, (k, d, ub) in enumerate(p.ykeys):
+        v = round(float(yval[j])) if split[p.cands[k].li] else ub
+        if v > 0 and xval[k] > 0.5:
+            allot.setdefault(k, {})[d] = v
+    return [[lows[c.li].code, rems[c.ri].code, allot.get(k, {})] for k, c in enumerate(p.cands) if xval[k] > 0.5]
+
+
 def plan_values(p: Plain, xval, yval) -> dict[str, float]:
     """Final-plan figures, the same as matcher's summary.json (min_coverage,
     total_shortfall, total_distance_km), from solution values (x rounded, y as given)."""
@@ -131,7 +178,7 @@ def plan_values(p: Plain, xval, yval) -> dict[str, float]:
 
 
 def emit(solver: str, stages: list[dict], final: dict | None, build_seconds: float,
-         solve_seconds: float, extra: dict | None = None) -> None:
+         solve_seconds: float, extra: dict | None = None, plan: list | None = None) -> None:
     """Print the one JSON line every case returns."""
     statuses = [s["status"] for s in stages]
     if len(stages) == len(STAGES) and all(s == "optimal" for s in statuses):
@@ -147,6 +194,7 @@ def emit(solver: str, stages: list[dict], final: dict | None, build_seconds: flo
         "solver": solver,
         "build_seconds": round(build_seconds, 3),
         "solve_seconds": round(solve_seconds, 3),
+        "plan": plan,
     }
     out.update(extra or {})
     print(json.dumps(out), flush=True)
