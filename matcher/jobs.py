@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .analysis.findings import DIAGNOSIS_FILES
 from .engine import evaluate
-from .engine.parts import solve_parts
+from .engine.parts import solve_parts as solve  # independent parts solved apart, in parallel (issue 8)
 from .errors import InputError, ValidationIssue, group_warnings
 from .io.files import publish_file, write_outputs
 from .io.inputs import read_plan
@@ -176,7 +176,7 @@ def run_solve(sc: Scenario, out: Path, lang: str = "vi", why: bool = False, prog
     if progress:
         progress(f"{problem.name}: {len(problem.lowland)} lowland, {len(problem.remote)} remote, "
                  f"{len(problem.locked)} locked pairs; time limit {sc.params.time_limit_s:g} s")
-    result = solve_parts(problem, sc.params, progress)  # independent parts apart, in parallel (issue 8)
+    result = solve(problem, sc.params, progress)
     if result.status.has_solution:
         reasons = None
         if why:

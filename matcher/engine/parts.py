@@ -201,14 +201,12 @@ def solve_parts(problem: Problem, params: SolveParams | None = None, progress: P
     order = problem.rules.objectives
     start = time.perf_counter()
     if "balance" in order and order[0] != "balance":
-        return solve(problem, params, progress)
+        return _whole(problem, params, progress, None)
     cands = candidates(problem)
     comps = components(problem, cands)
-    if len(comps) < 2 or len(cands) < min_pairs:
-        return solve(problem, params, progress)
     groups = batches(comps, batch_units)
-    if len(groups) < 2:
-        return solve(problem, params, progress)
+    if len(groups) < 2 or len(cands) < min_pairs:
+        return _whole(problem, params, progress, len(comps))
     subs = [sub_problem(problem, g) for g in groups]
     where = {u.code: k for k, sub in enumerate(subs) for u in sub.units}
     sizes = [len(g) for g in groups]
@@ -224,6 +222,12 @@ def solve_parts(problem: Problem, params: SolveParams | None = None, progress: P
         return _two_pass(problem, params, subs, sizes, runner, len(comps), start)
     finally:
         runner.close()
+
+
+def _whole(problem: Problem, params: SolveParams, progress: Progress | None, n_comps: int | None) -> Result:
+    """The whole problem in one solve (params say ``parts: 1``)."""
+    res = solve(problem, params, progress)
+    return replace(res, params={**res.params, "parts": 1, "components": n_comps})
 
 
 def _params(params: SolveParams, work: float) -> SolveParams:
