@@ -164,20 +164,28 @@ class _Runner:
         if processes > 1:
             self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
 
-    def run(self, tasks: list[tuple[Problem, SolveParams, Fraction | None]], label: str) -> list[Result]:
+    def run(self, tasks: list[tuple[Problem, SolveParams, Fraction | None]], label: str,
+            stop: bool = True) -> list[Result]:
+        """Every task's result in task order; with ``stop``, after a proven infeasible part only those finished."""
         out: list[Result | None] = [None] * len(tasks)
         n = len(tasks)
         if self.pool is None:
             for k, task in enumerate(tasks):
-                out[k] = _solve_part(task)
+                out[k] = res = _solve_part(task)
                 self._say(f"{label}: parts done {k + 1}/{n}")
+                if stop and res.status is Status.INFEASIBLE:  # the whole is infeasible: the rest need not run
+                    break
         else:  # largest first, so the last to start are short (scheduling only: results do not depend on it)
             order = sorted(range(n), key=lambda k: (-tasks[k][1].time_limit_s, k))
             futures = {self.pool.submit(_solve_part, tasks[k]): k for k in order}
             for done, fut in enumerate(as_completed(futures), 1):
-                out[futures[fut]] = fut.result()
+                out[futures[fut]] = res = fut.result()
                 self._say(f"{label}: parts done {done}/{n}")
-        return out  # type: ignore[return-value]
+                if stop and res.status is Status.INFEASIBLE:  # the whole is infeasible, whatever the others find
+                    for f in futures:
+                        f.cancel()
+                    break
+        return [r for r in out if r is not None]
 
     def _say(self, msg: str) -> None:
         if self.progress:
@@ -267,12 +275,15 @@ def _two_pass(problem: Problem, params: SolveParams, subs: list[Problem], sizes:
         share = PASS2_SHARE if "balance" in order else PASS1_SHARE + PASS2_SHARE
         work = budgets(sizes, params.time_limit_s, share, params.workers)
         tasks = [(s, _params(params, w), floor) for s, w in zip(subs, work, strict=True)]
-        second = runner.run(tasks, f"pass {1 + bool(first)}/{1 + bool(first)} {', '.join(later)}")
+        second = runner.run(tasks, f"pass {1 + bool(first)}/{1 + bool(first)} {', '.join(later)}", first is None)
         for k, r in enumerate(second):
             if r.status.has_solution:
                 plans[k] = r.pairs
             elif first is None:  # no balance pass to fall back on: the whole has no plan
                 return _no_plan(problem, later[0], second, t2, start, meta)
+    meta["parts_proven"] = {name: sum(1 for r in (first or []) + second if (st := r.stage(name)) is not None
+                                      and st.status is Status.OPTIMAL) for name in order}
+    meta["parts_without_pass2_plan"] = sum(1 for r in second if not r.status.has_solution)
     pairs = _ordered(problem, [p for plan in plans for p in plan])
     figures = stage_figures(problem, Result(Status.FEASIBLE, (), pairs, 0.0, ""))
     stages: list[StageResult] = []
