@@ -27,34 +27,76 @@ def problem(units, domains=("it",), locked=(), forbidden=(), **rules) -> Problem
 
 
 def brute_force(p: Problem):
-    """Lexicographic optimum (balance, shortfall, km) over every assignment in which each
-    lowland unit takes exactly one partner (so no staff is split). None if infeasible."""
+    """Lexicographic optimum (balance, shortfall, km) over every plan of a tiny problem: every
+    set of allowed pairs within the partner bounds (and capacities) that keeps the locked pairs,
+    and, for lowland units with several partners, every split of their staff among them (so no
+    person is counted twice). None if infeasible. The objective order is the default one."""
     lows, rems = p.lowland, p.remote
-    assert all(p.partner_bounds(u) == (1, 1) for u in lows), "oracle needs lowland 1..1"
     allowed = {(c.li, c.ri): c for c in candidates(p)}
+    locked = _locked_idx(p)
+    options = []
+    for li, u in enumerate(lows):
+        lo, hi = p.partner_bounds(u)
+        mine = [ri for ri in range(len(rems)) if (li, ri) in allowed]
+        must = {ri for a, ri in locked if a == li}
+        options.append([c for k in range(lo, min(hi, len(mine)) + 1)
+                        for c in itertools.combinations(mine, k) if must <= set(c)])
     best = None
-    for choice in itertools.product(range(len(rems)), repeat=len(lows)):
-        if any((li, ri) not in allowed for li, ri in enumerate(choice)):
+    for choice in itertools.product(*options):
+        by_r = [[li for li, rs in enumerate(choice) if ri in rs] for ri in range(len(rems))]
+        if any(not lo <= len(ls) <= hi for ls, (lo, hi) in zip(by_r, map(p.partner_bounds, rems), strict=True)):
             continue
-        counts = [choice.count(ri) for ri in range(len(rems))]
-        if any(not lo <= n <= hi for n, (lo, hi) in zip(counts, map(p.partner_bounds, rems), strict=True)):
+        if any(r.capacity is not None and sum(allowed[li, ri].load for li in by_r[ri]) > r.capacity
+               for ri, r in enumerate(rems)):
             continue
-        if any(choice[li] != ri for li, ri in _locked_idx(p)):
-            continue
-        ratios, short = [], 0
-        for ri, r in enumerate(rems):
-            got = {d: sum(lows[li].supply.get(d, 0) for li in range(len(lows)) if choice[li] == ri)
-                   for d in p.domains}
-            cov = sum(min(r.need.get(d, 0), got[d]) for d in p.domains)
-            short += r.total_need - cov
-            ratios.append(Fraction(cov, r.total_need) if r.total_need else Fraction(1))
-        km = sum(allowed[li, ri].km for li, ri in enumerate(choice))
-        key = (-min(ratios, default=Fraction(1)), short, round(km, 6))
+        km = sum(allowed[li, ri].km for li, rs in enumerate(choice) for ri in rs)
+        key = (*_best_split(p, choice), round(km, 6))
         if best is None or key < best:
             best = key
     if best is None:
         return None
     return {"balance": float(-best[0]), "shortfall": best[1], "distance": best[2]}
+
+
+def _compositions(total: int, parts: int):
+    """Every way to give ``total`` people to ``parts`` partners (all of them: more never hurts)."""
+    if parts == 1:
+        yield (total,)
+        return
+    for first in range(total + 1):
+        for rest in _compositions(total - first, parts - 1):
+            yield (first, *rest)
+
+
+def _best_split(p: Problem, choice) -> tuple[Fraction, int]:
+    """(-min coverage, shortfall), lexicographically best over the staff splits of a pair set."""
+    lows, rems = p.lowland, p.remote
+    per_domain = []
+    for d in p.domains:
+        base = [0] * len(rems)
+        splitters = []
+        for li, rs in enumerate(choice):
+            s = lows[li].supply.get(d, 0)
+            if len(rs) == 1:
+                base[rs[0]] += s
+            elif len(rs) > 1 and s > 0:
+                splitters.append((rs, s))
+        vectors = set()
+        for split in itertools.product(*(list(_compositions(s, len(rs))) for rs, s in splitters)):
+            got = list(base)
+            for (rs, _), parts in zip(splitters, split, strict=True):
+                for ri, v in zip(rs, parts, strict=True):
+                    got[ri] += v
+            vectors.add(tuple(min(r.need.get(d, 0), g) for r, g in zip(rems, got, strict=True)))
+        per_domain.append(vectors)
+    best = None
+    for combo in itertools.product(*per_domain):
+        cov = [sum(v[ri] for v in combo) for ri in range(len(rems))]
+        ratios = [Fraction(c, r.total_need) if r.total_need else Fraction(1) for c, r in zip(cov, rems, strict=True)]
+        key = (-min(ratios, default=Fraction(1)), sum(r.total_need for r in rems) - sum(cov))
+        if best is None or key < best:
+            best = key
+    return best
 
 
 def _locked_idx(p: Problem):
