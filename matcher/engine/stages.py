@@ -1,4 +1,4 @@
-"""The stage loop: balance by bisection on exact levels, the minimising stages, and the
+"""The stage loop: the balance stage (:mod:`.balance`), the minimising stages, and the
 public :func:`solve`, :func:`evaluate` and :func:`feasible` (re-exported by
 :mod:`matcher.engine`, whose docstring states the formulation and the method).
 
@@ -9,187 +9,25 @@ time, so how a stage's budget is split does not depend on the machine's load.
 
 from __future__ import annotations
 
-import enum
 import math
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import replace
 from fractions import Fraction
 
 from ..distance import Candidate, candidates, pair_metrics
 from ..kpis import min_ratio
 from ..model import STAGES, Problem, SolveParams
 from ..result import Pair, Result, StageResult, Status
-from .backends import MIN_WORK, SOLVER_NAME, CpBackend, Ctx, Progress, cp_solve, lp, lp_trusted, mip, ortools_version
+from .backends import MIN_WORK, SOLVER_NAME, CpBackend, Ctx, Progress, cp_solve, lp, mip, ortools_version
+from .balance import MIP_SHARE, Allowance, Probe, StageOutcome, probe, stage_balance
 from .formulation import Kept
+from .lns import floors as _floors
 from .plan import Plan, complete, exact_value, raw_value, read_solution, to_value
 
-MIP_SHARE = 0.8  # of a stage's remaining work given to SCIP before CP-SAT takes over ...
-CP_RESERVE = 1 - MIP_SHARE  # ... and the share of the whole that CP-SAT keeps even when SCIP overran
-UPPER_BOUND_STEPS = 12  # LP bisection steps for the bound of an unproven balance stage ...
-UPPER_BOUND_SHARE = 0.25  # ... within this share of the stage's work beyond its budget
-_BALANCE_UNIT = STAGES["balance"].unit  # the ratio: its unit does not depend on the rules
-
-
-@dataclass(frozen=True)
-class StageOutcome:
-    """What one stage hands on: its figures, its plan (None when it found none), the hint
-    (variable name -> value) for the next model, and what the later stages must keep."""
-
-    stage: StageResult
-    pairs: tuple[Pair, ...] | None
-    hint: Mapping[str, int] | None
-    kept: Kept
-
-
-class _Allowance:
-    """A share of the solve's work, and what is left of it (from the deterministic ledger)."""
-
-    def __init__(self, ctx: Ctx, work: float) -> None:
-        self.ctx, self.work, self.start = ctx, work, ctx.spent
-
-    def left(self) -> float:
-        return self.work - (self.ctx.spent - self.start)
-
-    def for_cp(self) -> float:
-        """CP-SAT's work: what is left, but at least its reserve (SCIP may overrun its share)."""
-        return max(self.left(), CP_RESERVE * self.work)
-
-
-def _floors(problem: Problem, v: Fraction, strictly_better: bool = False) -> dict[int, int]:
-    out = {}
-    for i, r in enumerate(problem.remote):
-        if r.total_need:
-            out[i] = math.floor(v * r.total_need) + 1 if strictly_better else math.ceil(v * r.total_need)
-    return out
-
-
-def _with(kept: Kept, floors: Mapping[int, int]) -> Kept:
-    return Kept(floors, kept.max_shortfall, kept.max_distance)
-
-
-class _Probe(enum.Enum):
-    FOUND = "found"
-    OUT_OF_REACH = "out of reach"  # proven
-    UNDECIDED = "undecided"
-
-
-def _probe(ctx: Ctx, kept: Kept, work: float) -> tuple[_Probe, Plan | None]:
-    """Is there a plan meeting ``kept``? LP, then SCIP, then CP-SAT. Returns (answer, plan)."""
-    a = _Allowance(ctx, work)
-    relaxed = lp(ctx, kept, None, a.left())
-    if not relaxed.feasible:
-        return _Probe.OUT_OF_REACH, None
-    if relaxed.x is not None:
-        got = complete(ctx, kept, relaxed.x, a.left())
-        if got is not None:
-            return _Probe.FOUND, got
-    if not ctx.fixed:
-        m = mip(ctx, kept, None, MIP_SHARE * a.left())
-        if m.status is Status.INFEASIBLE:
-            return _Probe.OUT_OF_REACH, None
-        if m.x is not None:
-            got = complete(ctx, kept, m.x, a.left())
-            if got is not None:
-                return _Probe.FOUND, got
-    pb = ctx.build(CpBackend(), kept)
-    code, solver = cp_solve(ctx, pb, a.for_cp(), "balance probe")
-    if code.has_solution:
-        return _Probe.FOUND, read_solution(ctx, solver, pb)
-    if code is Status.INFEASIBLE:
-        return _Probe.OUT_OF_REACH, None
-    return _Probe.UNDECIDED, None
-
-
-def _level(problem: Problem, floors: Mapping[int, int]) -> Fraction:
-    """The smallest coverage ratio that a set of floors demands."""
-    return min(Fraction(k, problem.remote[i].total_need) for i, k in floors.items())
-
-
-def _stage_balance(ctx: Ctx, kept: Kept, work: float) -> StageOutcome:
-    """Maximise the smallest coverage ratio by bisection on exact ratio levels.
-
-    A probe at level ``v`` asks for covered need >= ceil(v N_r) at every remote unit, with
-    the holder cuts of those floors (see :func:`_probe`). The first probe asks for any
-    plan; then ``v`` halves the interval between the best plan's exact ratio and the lowest
-    level out of reach (proven or undecided in its share of the work). The last probe asks
-    for anything strictly better than the best plan: out of reach proves it optimal."""
-    problem, start = ctx.problem, time.perf_counter()
-    if not any(r.total_need for r in problem.remote):
-        return _stage_min(ctx, kept, work, "balance")
-    a = _Allowance(ctx, work)
-    best: Fraction | None = None
-    pairs = hint = None
-    hi = Fraction(1)
-    hi_floors: dict[int, int] | None = None  # floors out of reach (proven or undecided)
-    status = Status.UNKNOWN
-    while a.left() > 0 and not ctx.out_of_wall():
-        if best is None:
-            floors, decisive = _floors(problem, Fraction(0)), False
-        elif best >= 1:
-            status = Status.OPTIMAL
-            break
-        else:
-            strict = _floors(problem, best, strictly_better=True)
-            floors = _floors(problem, (best + hi) / 2) if hi_floors is not None else _floors(problem, hi)
-            decisive = floors in (hi_floors, strict)
-            if decisive:
-                floors = strict
-        left = a.left()
-        share = left if best is None or decisive else max(left / 3, min(left, 1.0))
-        answer, got = _probe(ctx, _with(kept, floors), share)
-        if answer is _Probe.FOUND:
-            pairs, hint = got
-            ctx.hint = hint
-            best = min_ratio(problem, pairs)
-            ctx.say(f"  balance: found {float(best):.4f}")
-            continue
-        if best is None:
-            status = Status.INFEASIBLE if answer is _Probe.OUT_OF_REACH else Status.UNKNOWN
-            break
-        if decisive:
-            if answer is _Probe.OUT_OF_REACH:
-                ctx.say(f"  balance: proven that no plan beats {float(best):.4f}")
-                status = Status.OPTIMAL
-            break
-        hi_floors, hi = floors, _level(problem, floors)
-    if best is None:
-        stage = StageResult("balance", status, None, None, time.perf_counter() - start, _BALANCE_UNIT)
-        return StageOutcome(stage, None, None, kept)
-    if status is Status.OPTIMAL:
-        bound = float(best)
-    else:
-        bound = _balance_upper_bound(ctx, kept, best, a.start + (1 + UPPER_BOUND_SHARE) * work)
-        status = Status.FEASIBLE
-    tol = problem.rules.tolerances.get("balance", 0.0)
-    keep_at = best * (1 - Fraction(tol).limit_denominator(10**6))
-    stage = StageResult("balance", status, float(best), bound, time.perf_counter() - start, _BALANCE_UNIT)
-    return StageOutcome(stage, tuple(pairs), hint, _with(kept, _floors(problem, keep_at)))
-
-
-def _balance_upper_bound(ctx: Ctx, kept: Kept, best: Fraction, until: float,
-                         steps: int = UPPER_BOUND_STEPS) -> float:
-    """Smallest ratio level above ``best`` whose LP (with holder cuts) is infeasible.
-
-    The steps stop once the work charged reaches ``until`` (deterministic), or at the hard
-    deadline (then the result says it was cut by the clock)."""
-    lo, hi = best, Fraction(1)
-
-    def feasible_at(level: Fraction) -> bool:
-        work = max(MIN_WORK, until - ctx.spent)
-        return lp(ctx, _with(kept, _floors(ctx.problem, level)), None, work).feasible
-
-    if not lp_trusted(ctx.problem) or feasible_at(hi):
-        return 1.0
-    for _ in range(steps):
-        if ctx.spent >= until or ctx.out_of_wall():
-            break
-        mid = (lo + hi) / 2
-        if feasible_at(mid):
-            lo = mid
-        else:
-            hi = mid
-    return float(hi)
+# The stages share the budget by these weights; what a stage does not use passes on. The
+# max–min stage is the hard one (issue 8), the minimising stages are usually proven fast.
+STAGE_WEIGHT = {"balance": 4.0}
 
 
 def _stage_min(ctx: Ctx, kept: Kept, work: float, name: str) -> StageOutcome:
@@ -201,7 +39,7 @@ def _stage_min(ctx: Ctx, kept: Kept, work: float, name: str) -> StageOutcome:
     problem, start = ctx.problem, time.perf_counter()
     objective = "shortfall" if name == "balance" else name
     unit = STAGES[name].unit_for(problem.rules)
-    a = _Allowance(ctx, work)
+    a = Allowance(ctx, work)
 
     def stop(status: Status) -> StageOutcome:
         return StageOutcome(StageResult(name, status, None, None, time.perf_counter() - start, unit), None, None, kept)
@@ -275,10 +113,13 @@ def _run_stages(ctx: Ctx, order: Iterable[str], mode: str, kept: Kept | None = N
     kept = kept or Kept()
     overall = Status.OPTIMAL
     for n, name in enumerate(order):
-        work = max(MIN_WORK, (total - ctx.spent) / (len(order) - n))
+        weights = [STAGE_WEIGHT.get(o, 1.0) for o in order[n:]]
+        work = max(MIN_WORK, (total - ctx.spent) * weights[0] / sum(weights))
         ctx.say(f"stage {n + 1}/{len(order)} {name} (budget {work:.1f} s of work)")
-        run = _stage_balance if name == "balance" else _stage_min
-        out = run(ctx, kept, work) if name == "balance" else run(ctx, kept, work, name)
+        if name == "balance" and any(r.total_need for r in ctx.problem.remote):
+            out = stage_balance(ctx, kept, work)
+        else:
+            out = _stage_min(ctx, kept, work, name)
         stages.append(out.stage)
         kept = out.kept
         if out.pairs is None:
@@ -388,9 +229,9 @@ def feasible(problem: Problem, params: SolveParams | None = None) -> Status:
     params = params or SolveParams()
     ctx = Ctx(problem, candidates(problem), params, None, fixed=False)
     ctx.start_guard()
-    answer, _ = _probe(ctx, Kept(), params.time_limit_s)
+    answer, _ = probe(ctx, Kept(), params.time_limit_s)
     return {
-        _Probe.FOUND: Status.OPTIMAL,
-        _Probe.OUT_OF_REACH: Status.INFEASIBLE,
-        _Probe.UNDECIDED: Status.UNKNOWN,
+        Probe.FOUND: Status.OPTIMAL,
+        Probe.OUT_OF_REACH: Status.INFEASIBLE,
+        Probe.UNDECIDED: Status.UNKNOWN,
     }[answer]
