@@ -201,7 +201,8 @@ def _family(records: list[dict], names: list[str], solvers: list[str]) -> list[s
     return L
 
 
-def render(facts: dict, args, records: list[dict], meta: dict, notes: list[str], complete: bool) -> str:
+def render(facts: dict, args, records: list[dict], meta: dict, notes: list[str], complete: bool,
+           props: list[str] = ()) -> str:
     insts = list(meta["instances"])
     solvers = list(meta["solvers"])
     L: list[str] = ["# Benchmark results", ""]
@@ -243,6 +244,9 @@ def render(facts: dict, args, records: list[dict], meta: dict, notes: list[str],
         "locked kept, forbidden absent, no staff counted twice), matcher's files agree with the KPIs recomputed "
         "from them, every stage reports its plan's figure, and no plan of any solver beats a claimed optimum "
         "or a reported bound on the same instance."]
+    L += [""] + ([f"- **PROPERTY NOT MET** (issue 8 point 1, relaxing a rule never worsens the plan): {n}"
+                  for n in props] or ["Relaxation property (danang-split2 against danang-default's proven optimum): "
+                                      "held in every run, or not measurable in this session."])
     L += ["", "## Per run", "", "Each stage cell: status value / bound, stage seconds.", "",
           "| case | run | wall s | exit | min coverage (plan) | balance | shortfall | distance | note |",
           "|---|---:|---:|---:|---:|---|---|---|---|"]

@@ -217,6 +217,29 @@ def violations(records: list[dict]) -> list[str]:
     return list(dict.fromkeys(notes))
 
 
+RELAXED = {"danang-split2": "danang-default"}  # looser instance -> the tighter one it relaxes
+
+
+def property_notes(records: list[dict]) -> list[str]:
+    """Issue 8 point 1 on the benchmark data (not a correctness error): relaxing a rule never worsens
+    the plan, so matcher's plan under the looser rules reaches any optimum proven under the tighter."""
+    notes = []
+    for loose, tight in RELAXED.items():
+        proven = [(s or {}).get("value") for r in records if r["instance"] == tight
+                  for s in [next((x for x in r.get("stages") or [] if x.get("name") == "balance"), None)]
+                  if (s or {}).get("status") == "optimal"]
+        if not proven:
+            continue
+        best = max(v for v in proven if v is not None)
+        for r in records:
+            f = (r.get("check") or {}).get("figures")
+            if r["instance"] == loose and r["solver"].startswith("matcher") and f \
+                    and f["balance"] < best - check_plan.TOL["balance"]:
+                notes.append(f"{loose}: {r['solver']} run {r['run']} plan's min coverage {f['balance']:.4f} is below "
+                             f"the proven optimum {best:.4f} of {tight}, whose plan is valid under the looser rule")
+    return notes
+
+
 # ---- main ----------------------------------------------------------------------------------
 
 
@@ -289,7 +312,8 @@ def main(argv=None) -> int:
 
     def write(complete: bool) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render(facts, args, records, meta, violations(records), complete) + kept, encoding="utf-8")
+        out.write_text(render(facts, args, records, meta, violations(records), complete, property_notes(records))
+                       + kept, encoding="utf-8")
         raw.write_text(json.dumps({"machine": facts, "runs": args.runs, "family_runs": args.family_runs,
                                    "time_limit": args.time_limit, "complete": complete, "records": records},
                                   indent=1) + "\n", encoding="utf-8")
@@ -313,6 +337,8 @@ def main(argv=None) -> int:
     notes = violations(records)
     for note in notes:
         print(f"VIOLATION: {note}", file=sys.stderr)
+    for note in property_notes(records):
+        print(f"PROPERTY NOT MET: {note}", file=sys.stderr)
     return 1 if notes else 0
 
 
