@@ -1,30 +1,30 @@
 """The three OR-Tools solvers behind the builders' interface, each run on a deterministic budget.
 
-Work, the currency of every budget
-----------------------------------
-A solve's ``time_limit_s`` is spent as *work*: seconds of an idle reference machine (the
-2-core AMD EPYC VM of benchmarks/RESULTS.md), counted from each call's deterministic
-counters, never from the clock. The same input and seed therefore spend the same work,
-split the budget the same way and take the same decisions on an idle or a busy machine:
+A solve's ``time_limit_s`` is spent as *work*, counted from each call's deterministic counters,
+never from the clock: the same input and seed spend the same work and take the same decisions
+on an idle or a busy machine. A unit of work is 1 / WORK_SHARE CPU seconds of the calibration
+machine (a 2-core Intel Xeon VM; constants fitted per call, CPU seconds against counters), so a
+budget takes about WORK_SHARE x ``time_limit_s`` when idle; the rest is margin for what no
+counter sees. Model size = variables and coefficients written by the builders.
 
-  CP-SAT  decisive limit ``max_deterministic_time`` = work / CP_WORK_PER_DET, with
-          ``num_workers`` and ``random_seed`` set; charged its reported deterministic time.
-  SCIP    decisive limit ``limits/totalnodes`` (set with ``SetSolverSpecificParametersAsString``)
-          = work / (SCIP_WORK_PER_NODE_TERM x model size); charged its simplex iterations
-          x SCIP_WORK_PER_ITER_TERM x model size. SCIP has no deterministic clock: a node
-          limit bounds its search but not one node's cost, so a call may overrun its share;
-          the overrun is charged (deterministically) to the stages after it.
-  GLOP    decisive limit ``max_number_of_iterations`` = work / (LP_WORK_PER_ITER_TERM x
-          model size); charged its iterations likewise.
-  Python  building a model is charged per coefficient written (BUILD_WORK_PER_TERM).
+  CP-SAT  limit ``max_deterministic_time`` = work / CP_WORK_PER_DET (``num_workers``,
+          ``random_seed`` set); charged its deterministic time. Several workers: wall time.
+  SCIP    limit ``limits/totalnodes`` = work / (SCIP_WORK_PER_NODE_TERM x size), and per-LP
+          iteration limits; charged (iterations x SCIP_WORK_PER_ITER_TERM + nodes x
+          SCIP_CHARGE_PER_NODE_TERM) x size. A node limit does not bound one node's cost, so a
+          call may overrun its share (charged to the stages after it). ``limits/gap = 0``,
+          ``limits/absgap = 0.5``: objectives are integral, and pywraplp's default relative gap
+          (1e-4) would call a plan optimal that is not.
+  GLOP    limit ``max_number_of_iterations``; charged (LP_WORK_PER_TERM + iterations x
+          LP_WORK_PER_ITER_TERM) x size.
+  Python  building a model: BUILD_WORK_PER_TERM per variable or coefficient.
 
-Model size is the number of variables and coefficients written by the builders.
-
-Each call also gets a wall-clock limit, but only as a guard: the time left to the solve's
-hard deadline (WALL_GUARD). A call that this guard stops before its deterministic limit
-sets ``Ctx.wall_cut``, and the Result says ``params["stopped_by_wall_clock"] = True``: only
-then may the plan depend on the machine's load. With ``workers > 1`` CP-SAT is not
-reproducible anyway; its budget is then wall time (and so charged).
+The wall clock is a deadline, not a budget: WALL_DEADLINE x ``time_limit_s`` after
+:meth:`Ctx.start_guard`. Each call's wall-clock limit is the time left to it (its effective
+limit is the smaller of that and its deterministic one); past it :func:`lp`, :func:`mip` and
+:func:`cp_solve` return at once with no claim, and loops stop. A call or loop that the deadline
+stops before its deterministic limit sets ``Ctx.wall_cut``; the Result then says
+``params["stopped_by_wall_clock"] = True``, and only then may the plan depend on the load.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import version
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
@@ -44,14 +45,18 @@ from .formulation import Built, Index, Kept, Terms, build
 
 SOLVER_NAME = "OR-Tools: GLOP LP, SCIP MIP, CP-SAT"
 
-# Work per deterministic counter, calibrated on the reference machine (see the docstring).
-CP_WORK_PER_DET = 3.5  # CP-SAT: reference seconds per unit of its deterministic time
-SCIP_WORK_PER_NODE_TERM = 5e-5  # SCIP: per branch-and-bound node and unit of model size (limit)
-SCIP_WORK_PER_ITER_TERM = 6e-9  # SCIP: per simplex iteration and unit of model size (charge)
-LP_WORK_PER_ITER_TERM = 1.5e-9  # GLOP: per simplex iteration and unit of model size
-BUILD_WORK_PER_TERM = 1.5e-6  # building a model in Python, per variable or coefficient
+# Work per counter: CPU seconds of the calibration machine / WORK_SHARE (see the docstring).
+WORK_SHARE = 0.9  # of time_limit_s that an idle machine spends on the counted work
+CP_WORK_PER_DET = 2.6 / WORK_SHARE  # CP-SAT: per unit of its deterministic time (one worker)
+SCIP_WORK_PER_NODE_TERM = 5e-5 / WORK_SHARE  # SCIP: per branch-and-bound node and unit of model size (limit)
+SCIP_WORK_PER_ITER_TERM = 6.5e-9 / WORK_SHARE  # SCIP: per simplex iteration and unit of model size (charge)
+SCIP_CHARGE_PER_NODE_TERM = 5.5e-6 / WORK_SHARE  # SCIP: per node and unit of model size (charge)
+LP_WORK_PER_TERM = 1.7e-7 / WORK_SHARE  # GLOP: per solve and unit of model size
+LP_WORK_PER_ITER_TERM = 2e-9 / WORK_SHARE  # GLOP: per simplex iteration and unit of model size
+BUILD_WORK_PER_TERM = 1.4e-6 / WORK_SHARE  # building a model in Python, per variable or coefficient
+SCIP_ABS_GAP = 0.5  # objectives are integral: a gap below 1 proves the incumbent
 MIN_WORK = 0.05  # the least work a call is given
-WALL_GUARD = (3.0, 10.0)  # hard deadline: 3 x time_limit_s + 10 s of wall clock
+WALL_DEADLINE = 1.0  # the deadline: this x time_limit_s of wall clock after the solve starts
 MIN_WALL_S = 0.05
 
 _STATUS = {
@@ -167,7 +172,9 @@ class MipBackend(LpBackend):
 
 
 def cp_parameters(p, params: SolveParams, work: float, wall_s: float) -> None:
-    """Set a CP-SAT ``SatParameters``: with one worker the deterministic time decides."""
+    """Set a CP-SAT ``SatParameters``. One worker: the deterministic time decides and ``wall_s``
+    (the time left to the deadline) only guards. Several workers: CP-SAT's parallel portfolio
+    on wall time, ``work`` as seconds (not reproducible; see the README on ``--workers``)."""
     p.num_workers = params.workers
     p.random_seed = params.seed
     p.log_search_progress = params.log
@@ -176,13 +183,19 @@ def cp_parameters(p, params: SolveParams, work: float, wall_s: float) -> None:
         p.max_deterministic_time = work / CP_WORK_PER_DET
         p.max_time_in_seconds = max(wall_s, MIN_WALL_S)
     else:
-        p.max_time_in_seconds = max(min(work, wall_s), MIN_WALL_S)
+        p.max_time_in_seconds = max(min(work * WORK_SHARE, wall_s), MIN_WALL_S)
 
 
 def scip_parameters(work: float, size: int) -> str:
-    """SCIP's parameter string: node and per-LP iteration limits in place of a time limit."""
+    """SCIP's parameter string: node and per-LP iteration limits in place of a time limit, and
+    no relative gap (only an absolute one below 1: the objectives are integral)."""
     iters = scip_lp_iterations(work, size)
-    return f"limits/totalnodes = {scip_nodes(work, size)}\nlp/iterlim = {iters}\nlp/rootiterlim = {iters}\n"
+    return (f"limits/totalnodes = {scip_nodes(work, size)}\nlp/iterlim = {iters}\nlp/rootiterlim = {iters}\n"
+            f"limits/gap = 0\nlimits/absgap = {SCIP_ABS_GAP}\n")
+
+
+def scip_charge(iterations: int, nodes: int, size: int) -> float:
+    return (iterations * SCIP_WORK_PER_ITER_TERM + nodes * SCIP_CHARGE_PER_NODE_TERM) * size
 
 
 def scip_lp_iterations(work: float, size: int) -> int:
@@ -199,12 +212,16 @@ def glop_parameters(work: float, size: int) -> str:
 
 
 def glop_iterations(work: float, size: int) -> int:
-    return max(1000, int(max(work, MIN_WORK) / (LP_WORK_PER_ITER_TERM * max(size, 1))))
+    size = max(size, 1)
+    return max(1000, int((max(work, MIN_WORK) - LP_WORK_PER_TERM * size) / (LP_WORK_PER_ITER_TERM * size)))
+
+
+def glop_charge(iterations: int, size: int) -> float:
+    return (LP_WORK_PER_TERM + iterations * LP_WORK_PER_ITER_TERM) * size
 
 
 def _wall_ms(wall_s: float) -> int:
     return max(10, int(max(wall_s, MIN_WALL_S) * 1000))
-
 
 # ---- one call to each solver, with what it cost --------------------------------------------
 
@@ -221,21 +238,22 @@ class Ctx:
     hint: dict | None = None  # variable name -> value
     index: Index | None = None
     spent: float = 0.0  # work charged so far (deterministic)
-    deadline: float = math.inf  # perf_counter time of the hard stop (the guard)
+    deadline: float = math.inf  # perf_counter time of the deadline
     wall_cut: bool = False  # the guard stopped a call or a loop: the plan may depend on load
 
     def __post_init__(self) -> None:
         self.index = Index.of(self.problem, self.cands)
 
-    def start_guard(self) -> None:
-        factor, extra = WALL_GUARD
-        self.deadline = time.perf_counter() + factor * self.params.time_limit_s + extra
+    def start_guard(self, started: float | None = None) -> None:
+        """Deadline: WALL_DEADLINE x time_limit_s after ``started`` (perf_counter at solve(); default now)."""
+        started = time.perf_counter() if started is None else started
+        self.deadline = started + WALL_DEADLINE * self.params.time_limit_s
 
-    def wall_left(self) -> float:
+    def wall_left(self) -> float:  # a call's wall-clock limit: the time left to the deadline
         return max(MIN_WALL_S, self.deadline - time.perf_counter())
 
     def out_of_wall(self) -> bool:
-        """Has the hard deadline passed? (Then the outcome is marked as cut by the clock.)"""
+        """Has the deadline passed? (Then the outcome is marked as cut by the clock.)"""
         if time.perf_counter() >= self.deadline:
             self.wall_cut = True
             return True
@@ -256,8 +274,7 @@ class Ctx:
 
 
 class CpProgress(cp_model.CpSolverSolutionCallback):
-    """Prints the stage, best value and bound at most once a second after the first.
-    Only reports: it does not change the search."""
+    """Prints the stage, best value and bound at most once a second after the first (only reports)."""
 
     def __init__(self, label: str, to_value: Callable[[float], float], out: Progress):
         super().__init__()
@@ -269,18 +286,18 @@ class CpProgress(cp_model.CpSolverSolutionCallback):
         now = time.perf_counter()
         if now - self.start >= 1.0 and now - self.last >= 1.0:
             self.last = now
-            self.out(
-                f"  {self.label}: best {self.to_value(self.objective_value):.4g}, "
-                f"bound {self.to_value(self.best_objective_bound):.4g}, {now - self.start:.0f} s"
-            )
+            self.out(f"  {self.label}: best {self.to_value(self.objective_value):.4g}, "
+                     f"bound {self.to_value(self.best_objective_bound):.4g}, {now - self.start:.0f} s")
 
 
 def cp_solve(ctx: Ctx, built: Built, work: float, label: str, conv=None):
     """Run CP-SAT on a built model (hinted with ``ctx.hint``); returns (status, solver)."""
     backend: CpBackend = built.backend
+    solver = cp_model.CpSolver()
+    if ctx.out_of_wall():
+        return Status.UNKNOWN, solver
     if ctx.hint:
         backend.hint([*built.x.values(), *built.y.values(), *built.cov.values()], ctx.hint)
-    solver = cp_model.CpSolver()
     p = solver.parameters
     cp_parameters(p, ctx.params, work, ctx.wall_left())
     cb = CpProgress(label, conv, ctx.progress) if ctx.progress and conv else None
@@ -291,7 +308,7 @@ def cp_solve(ctx: Ctx, built: Built, work: float, label: str, conv=None):
         cut = undecided and det < 0.99 * p.max_deterministic_time and solver.wall_time >= 0.9 * p.max_time_in_seconds
         ctx.charge(det * CP_WORK_PER_DET, cut)
     else:
-        ctx.charge(solver.wall_time)
+        ctx.charge(solver.wall_time / WORK_SHARE)
     return status, solver
 
 
@@ -318,7 +335,9 @@ def _objective(built: Built, objective: str | None) -> None:
 
 def mip(ctx: Ctx, kept: Kept, objective: str | None, work: float) -> MipAnswer:
     """The same model on SCIP. LP-based branch and cut closes, in milliseconds, stages
-    whose LP is fractional but whose integer optimum CP-SAT's search finds only slowly."""
+    whose LP is fractional but whose integer optimum CP-SAT finds only slowly. Past the deadline: no claim."""
+    if ctx.out_of_wall():
+        return MipAnswer(Status.UNKNOWN, None, None)
     built = ctx.build(MipBackend(), kept)
     s = built.backend.s
     _objective(built, objective)
@@ -330,7 +349,7 @@ def mip(ctx: Ctx, kept: Kept, objective: str | None, work: float) -> MipAnswer:
     code = s.Solve()
     decided = code in (s.OPTIMAL, s.INFEASIBLE)
     cut = not decided and s.nodes() < nodes and s.wall_time() >= 0.9 * wall_ms
-    ctx.charge(s.iterations() * SCIP_WORK_PER_ITER_TERM * size, cut)
+    ctx.charge(scip_charge(s.iterations(), s.nodes(), size), cut)
     if code == s.INFEASIBLE:
         return MipAnswer(Status.INFEASIBLE, None, None)
     if code not in (s.OPTIMAL, s.FEASIBLE):
@@ -351,7 +370,9 @@ def lp_trusted(problem: Problem) -> bool:
 
 
 def lp(ctx: Ctx, kept: Kept, objective: str | None, work: float) -> LpAnswer:
-    """LP relaxation (GLOP) with every kept constraint and holder cut."""
+    """LP relaxation (GLOP) with every kept constraint and holder cut. Past the deadline: no claim."""
+    if ctx.out_of_wall():
+        return LpAnswer(True, None, None)
     built = ctx.build(LpBackend(), kept)
     s = built.backend.s
     _objective(built, objective)
@@ -362,11 +383,9 @@ def lp(ctx: Ctx, kept: Kept, objective: str | None, work: float) -> LpAnswer:
     code = s.Solve()
     cut = code not in (s.OPTIMAL, s.INFEASIBLE) and s.iterations() < glop_iterations(work, size) \
         and s.wall_time() >= 0.9 * wall_ms
-    ctx.charge(s.iterations() * LP_WORK_PER_ITER_TERM * size, cut)
-    if code == s.INFEASIBLE:
-        if lp_trusted(ctx.problem):
-            return LpAnswer(False, None, None)
-        return LpAnswer(True, None, None)  # huge coefficients: let SCIP and CP-SAT decide
+    ctx.charge(glop_charge(s.iterations(), size), cut)
+    if code == s.INFEASIBLE:  # with huge coefficients no proof: let SCIP and CP-SAT decide
+        return LpAnswer(not lp_trusted(ctx.problem), None, None)
     if code != s.OPTIMAL:  # numerical trouble or the iteration limit: no claim either way
         return LpAnswer(True, None, None)
     xs = {k: v.solution_value() for k, v in built.x.items()}
@@ -376,8 +395,6 @@ def lp(ctx: Ctx, kept: Kept, objective: str | None, work: float) -> LpAnswer:
 
 def ortools_version() -> str:
     try:
-        from importlib.metadata import version
-
         return version("ortools")
     except Exception:  # pragma: no cover - metadata missing in odd installs
         return ""
