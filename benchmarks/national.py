@@ -28,7 +28,7 @@ Cases (each a fresh ``python -m matcher solve SCENARIO --out TMP --time-limit S`
 ``cap100`` pairs across provinces within 100 road km; ``thanh-hoa`` Thanh Hóa alone (166
 units, province code 38), time limit 5 s; ``rows5000`` and ``rows50000``: tables of that
 many rows drawn from the national units (seeded, with replacement, points moved by up to
-±0.02°, new codes), ``cap100`` rules (the 50,000-row table is expected to be refused with
+±0.02°, new codes), ``province`` rules (the 50,000-row table is expected to be refused with
 exit 2 "too large for this machine: N candidate pairs"; it runs ``validate`` and ``solve``).
 
 Recorded per run: exit code, wall seconds, peak memory as ``ru_maxrss`` of the children
@@ -139,14 +139,14 @@ def write_case(case: str, folder: Path) -> Path:
         w.writerows(rows)
     lines = [f'name = "Vietnam 2025 national, case {case} (SYNTHETIC staff figures)"', 'units = "units.csv"',
              "detour_factor = 1.5", 'distance_metric = "km"', 'objectives = ["balance", "shortfall", "distance"]']
-    if case == "province":
+    if case == "province" or case.startswith("rows"):
         lines.append('pair_within = "province_code"')
     elif case != "thanh-hoa":
         lines.append("max_distance_km = 100")
     lines += [f"assumptions = [{json.dumps(ROLE_RULE, ensure_ascii=False)}, {json.dumps(STAFF_RULE)}]",
               "[partners]", "lowland_min = 0", "lowland_max = 1", "remote_min = 1", "remote_max = 3"]
     (folder / "scenario.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    if case != "province" and case != "thanh-hoa":
+    if case == "cap100":
         _exclude_out_of_reach(folder, rows)
     return folder / "scenario.toml"
 
@@ -154,6 +154,8 @@ def write_case(case: str, folder: Path) -> Path:
 def _exclude_out_of_reach(folder: Path, rows: list[dict]) -> None:
     """Under a km cap, a remote unit with no lowland unit within it is excluded (it could only make the
     scenario infeasible); found with matcher's own candidate search. A table too large to search is kept."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
     from matcher.distance import candidates
     from matcher.errors import InputError
     from matcher.io.scenario import load_problem, load_scenario
