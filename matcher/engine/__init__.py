@@ -2,9 +2,10 @@ r"""Lexicographic twinning model on OR-Tools (GLOP, SCIP, CP-SAT). The only pack
 
 Modules: :mod:`.formulation` (index of allowed pairs, one builder per constraint family,
 ``build()``), :mod:`.backends` (the three solvers, their deterministic budgets, progress),
-:mod:`.plan` (plans from solutions, completion, rule checks), :mod:`.stages` (the stage
-loop, balance bisection, minimising stages; :func:`solve`, :func:`evaluate`,
-:func:`feasible`).
+:mod:`.plan` (plans from solutions, completion, rule checks), :mod:`.balance` (the max–min
+stage), :mod:`.lns` (its neighbourhood search), :mod:`.stages` (the stage loop, minimising
+stages; :func:`solve`, :func:`evaluate`, :func:`feasible`), :mod:`.parts` (independent
+parts solved apart).
 
 Formulation
 -----------
@@ -52,14 +53,20 @@ supplies some domain of :math:`Q`: :math:`\sum_{l \in H_Q} x_{lr} \ge 1`. These 
 roundings carry the pigeonhole argument (31 IT holders cannot serve 33 communes) that the
 LP relaxation otherwise spreads away; only minimal :math:`Q` are added.
 
-*Balance by bisection on exact levels.* A probe at level :math:`v` asks for
-:math:`C_r \ge \lceil v N_r \rceil` at every remote unit, with the holder cuts of those
-floors. The first probe asks for any plan; each found plan has an exact ratio (a fraction,
-not a grid value); the next level halves the interval up to the lowest level out of reach;
-the last probe asks for anything strictly better than the best plan
-(:math:`C_r \ge \lfloor v N_r \rfloor + 1`), and its proven infeasibility proves the
-optimum. On Da Nang the LP relaxation with holder cuts is already infeasible just above the
-optimum 0.75, where the plain LP allows 1.0.
+*Balance: start, bisect, improve, prove* (:mod:`.balance`, :mod:`.lns`). A probe at
+level :math:`v` asks for :math:`C_r \ge \lceil v N_r \rceil` at every remote unit, with
+the holder cuts of those floors. (1) When some lowland units may split their staff, the
+stage is first solved with them held to one partner: that plan is valid under the looser
+rule, so relaxing a rule never starts lower. Otherwise a probe asks for any plan.
+(2) A few probes bisect between the best plan's exact ratio and 1 on small budgets; an
+undecided level bounds only this phase. (3) Large-neighbourhood search: free the pairs of
+a few remote units around one still at the lowest level, fix the rest, and let CP-SAT lift
+as many freed units as possible above that level; repeat (deterministic, seeded). (4) A
+probe asks for anything strictly better than the best plan
+(:math:`C_r \ge \lfloor v N_r \rfloor + 1`): out of reach proves the optimum, a plan found
+goes back to (3). At every new level the LP with holder cuts is asked first: on Da Nang it
+is infeasible just above the optimum 0.75, where the plain LP allows 1.0. An unproven
+stage reports as its bound the lowest level whose LP with holder cuts is infeasible.
 
 *LP first, then SCIP, then CP-SAT.* Each minimising stage (and each balance probe) first
 solves its LP relaxation (GLOP, with all kept constraints and holder cuts). An infeasible
@@ -74,8 +81,10 @@ bound as a constraint and the best plan as a hint.
 Reproducibility
 ---------------
 Every budget is *work*, counted from the solvers' deterministic counters and never from
-the clock (:mod:`.backends`): ``time_limit_s`` is split over the stages, and a stage's
-share over its probes and solvers, by the work already charged. With ``workers == 1`` the
+the clock (:mod:`.backends`): ``time_limit_s`` is split over the stages (balance
+weighted 4, the others 1; what a stage leaves passes on), and a stage's share over its
+probes and solvers, by the work already charged.
+With ``workers == 1`` the
 decisive limits are CP-SAT's ``max_deterministic_time`` (with ``num_workers`` and
 ``random_seed`` set), SCIP's ``limits/totalnodes`` and GLOP's ``max_number_of_iterations``;
 so a fixed seed gives the same plan on an idle and on a busy machine, on every run of the
