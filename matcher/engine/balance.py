@@ -18,6 +18,7 @@ holder cuts) is infeasible. Every budget is deterministic work (:mod:`.backends`
 from __future__ import annotations
 
 import enum
+import random
 import time
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -35,8 +36,8 @@ CP_RESERVE = 1 - MIP_SHARE  # ... and the share CP-SAT keeps even when SCIP over
 TIGHT_SHARE = 1 / 3  # of the stage's work for the start under the tighter rule
 BISECT_PROBES, BISECT_SHARE = 6, 0.25  # quick bisection: probes, share of the stage's work
 LNS_SHARE = 0.6  # of what is left, for each neighbourhood phase
-UPPER_BOUND_STEPS = 12  # LP bisection steps for the bound of an unproven stage ...
-UPPER_BOUND_SHARE = 0.05  # ... within this share of the stage's work, kept for it
+UPPER_BOUND_STEPS = 8  # LP bisection steps for the bound of an unproven stage ...
+UPPER_BOUND_SHARE = 0.15  # ... within this share of the stage's work, kept for it
 UNIT = STAGES["balance"].unit
 
 
@@ -175,6 +176,7 @@ def stage_balance(ctx: Ctx, kept: Kept, work: float) -> StageOutcome:
     if proven:
         status = Status.OPTIMAL
     reserve = UPPER_BOUND_SHARE * work  # kept for the bound of an unproven stage
+    rng = random.Random(ctx.params.seed)  # the neighbourhood search's, across its phases
 
     def left() -> float:
         return a.left() - reserve
@@ -182,7 +184,7 @@ def stage_balance(ctx: Ctx, kept: Kept, work: float) -> StageOutcome:
     while status is not Status.OPTIMAL and best < 1 and left() > MIN_WORK and not ctx.out_of_wall():
         if not ctx.fixed:
             plan, done = improve(ctx, kept, plan, ctx.spent + LNS_SHARE * left(),
-                                 lambda v: _lp_proves(ctx, kept, v, a))
+                                 lambda v: _lp_proves(ctx, kept, v, a), rng)
             ctx.hint = plan[1]
             best = min_ratio(problem, tuple(plan[0]))
             if done:
@@ -199,10 +201,15 @@ def stage_balance(ctx: Ctx, kept: Kept, work: float) -> StageOutcome:
         if answer is Probe.OUT_OF_REACH:
             ctx.say(f"  balance: proven that no plan beats {float(best):.4f}")
             status = Status.OPTIMAL
-        break
+            break
+        if ctx.fixed:
+            break
+        # undecided: back to the neighbourhood search with what is left (other targets)
     if best >= 1:
         status = Status.OPTIMAL
-    bound = float(best) if status is Status.OPTIMAL else _upper_bound(ctx, kept, best, a.start + work)
+    # the bound keeps its share even when a solver overran (charged to the later stages)
+    until = max(a.start + work, ctx.spent + reserve)
+    bound = float(best) if status is Status.OPTIMAL else _upper_bound(ctx, kept, best, until)
     tol = problem.rules.tolerances.get("balance", 0.0)
     keep_at = best * (1 - Fraction(tol).limit_denominator(10**6))
     stage = StageResult("balance", status, float(best), bound, time.perf_counter() - start, UNIT)

@@ -42,7 +42,7 @@ from .formulation import Built, Kept
 from .plan import Plan, make_plan
 
 ROUND_WORK = 0.25  # CP-SAT work (reference seconds) per round, at most ...
-ROUND_WORK_PER_TERM = 5e-6  # ... plus copying and presolving the model, per unit of its size
+ROUND_WORK_PER_TERM = 1.2e-6  # ... plus copying and presolving the model, per unit of its size
 STALL_ROUNDS = 24  # rounds in a row without progress, at the widest neighbourhood, end a phase
 MIN_SIZE, MAX_SIZE = 3, 16  # remote units freed per round
 MAX_RATIO_NEED = 10**6  # beyond this total need per unit the exact levels are left to bisection
@@ -68,15 +68,17 @@ def _chosen(ctx: Ctx, plan: Plan) -> set[int]:
 
 
 def improve(ctx: Ctx, kept: Kept, plan: Plan, until: float,
-            proven: Callable[[Fraction], bool] = lambda v: False) -> tuple[Plan, bool]:
+            proven: Callable[[Fraction], bool] = lambda v: False,
+            rng: random.Random | None = None) -> tuple[Plan, bool]:
     """Improve ``plan``'s smallest coverage ratio by neighbourhood rounds until the work
     charged reaches ``until`` (or the wall-clock guard), ``STALL_ROUNDS`` rounds in a row at
     the widest neighbourhood find nothing, or ``proven(v)`` says no plan beats ratio ``v``
-    (asked at every new level). Returns the best plan and whether it is proven optimal."""
+    (asked at every new level). ``rng`` (seeded from the solve's seed when not given) picks
+    the targets. Returns the best plan and whether it is proven optimal."""
     problem, cands = ctx.problem, ctx.cands
     if max((r.total_need for r in problem.remote), default=0) > MAX_RATIO_NEED:
         return plan, False
-    rng = random.Random(ctx.params.seed)
+    rng = rng or random.Random(ctx.params.seed)
     size = MIN_SIZE
     while ctx.spent < until and not ctx.out_of_wall():
         best = min_ratio(problem, tuple(plan[0]))
@@ -95,7 +97,8 @@ def improve(ctx: Ctx, kept: Kept, plan: Plan, until: float,
                 break
             target = low[rng.randrange(len(low))]
             freed = _neighbourhood(ctx, on, target, set(low), size, rng)
-            partners = {cands[k].li for k in on if cands[k].ri in freed}
+            # their partners, and every lowland unit with room for another partner
+            partners = {cands[k].li for k in on if cands[k].ri in freed} | _spare(ctx, on)
             free = {k for k, c in enumerate(cands) if c.ri in freed and c.li in partners}
             before = sum(cov[ri] >= strict[ri] for ri in freed if ri in strict)
             got = _round(ctx, base, on, free, freed, strict, plan[1])
@@ -113,6 +116,14 @@ def improve(ctx: Ctx, kept: Kept, plan: Plan, until: float,
             break
         ctx.say(f"  balance: neighbourhood search reached {float(min_ratio(problem, tuple(plan[0]))):.4f}")
     return plan, False
+
+
+def _spare(ctx: Ctx, on: set[int]) -> set[int]:
+    """Lowland units with fewer partners than they may take (e.g. none, where 0 is allowed)."""
+    count: dict[int, int] = {}
+    for k in on:
+        count[ctx.cands[k].li] = count.get(ctx.cands[k].li, 0) + 1
+    return {li for li, u in enumerate(ctx.problem.lowland) if count.get(li, 0) < ctx.problem.partner_bounds(u)[1]}
 
 
 def _max(a: dict[int, int], b: dict[int, int]) -> dict[int, int]:
