@@ -47,7 +47,7 @@ SOLVER_NAME = "OR-Tools: GLOP LP, SCIP MIP, CP-SAT"
 
 # Work per counter: CPU seconds of the calibration machine / WORK_SHARE (see the docstring).
 WORK_SHARE = 0.9  # of time_limit_s that an idle machine spends on the counted work
-CP_WORK_PER_DET = 2.6 / WORK_SHARE  # CP-SAT: per unit of its deterministic time (one worker)
+CP_WORK_PER_DET = 2.4 / WORK_SHARE  # CP-SAT: per unit of its deterministic time (one worker)
 SCIP_WORK_PER_NODE_TERM = 5e-5 / WORK_SHARE  # SCIP: per branch-and-bound node and unit of model size (limit)
 SCIP_WORK_PER_ITER_TERM = 6.5e-9 / WORK_SHARE  # SCIP: per simplex iteration and unit of model size (charge)
 SCIP_CHARGE_PER_NODE_TERM = 5.5e-6 / WORK_SHARE  # SCIP: per node and unit of model size (charge)
