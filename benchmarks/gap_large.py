@@ -6,8 +6,10 @@
 
 For every instance: ``matcher bench gap FILE --time-limit T --json`` (its own process) and
 ``benchmarks/gap_peer_highs.py FILE --time-limit T`` (HiGHS, one thread, its own process:
-highspy cannot share one with ortools). Both are single-threaded and deterministic (matcher
-counts work, not time; HiGHS with a fixed seed), so one run each is what is recorded.
+highspy cannot share one with ortools). Both are single-threaded with a fixed seed; one run
+each is recorded. Both limits end in wall time (matcher's solve has a wall deadline of 1 x
+the limit, HiGHS's limit is wall time), so on a shared machine a run depends on the share
+of a core it got: the table gives each process's CPU seconds beside its wall seconds.
 
 The reference value: for A–C the best known of ``../shared/gap/best_known.csv``; for D–E
 (our own instances from ``gap_generate.py``, written to ``--de-dir``) one long HiGHS run
@@ -27,6 +29,7 @@ import argparse
 import csv
 import json
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -42,9 +45,15 @@ TARGET = 0.005  # within 0.5 % of the reference
 START, END = "<!-- gap_large:start -->", "<!-- gap_large:end -->"
 
 
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run_json(cmd: list[str], timeout: float) -> tuple[dict | None, float]:
-    """Run ``cmd``; its last JSON line and the wall seconds of the whole process."""
-    start = time.perf_counter()
+    """Run ``cmd``; its last JSON line with ``process_seconds`` (wall) and ``process_cpu_seconds``
+    (the child's CPU time: on a shared machine the share of a core it got shows here)."""
+    start, cpu = time.perf_counter(), _children_cpu()
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False)
     except subprocess.TimeoutExpired:
@@ -54,23 +63,19 @@ def run_json(cmd: list[str], timeout: float) -> tuple[dict | None, float]:
     if out.returncode != 0 or not rows:
         print(f"  failed ({out.returncode}): {' '.join(cmd)}\n{out.stderr[-2000:]}", file=sys.stderr)
         return None, wall
-    return json.loads(rows[-1]), wall
+    row = json.loads(rows[-1])
+    row["process_seconds"], row["process_cpu_seconds"] = wall, _children_cpu() - cpu
+    return row, wall
 
 
 def matcher(path: Path, limit: float) -> dict | None:
-    row, wall = run_json([sys.executable, "-m", "matcher", "bench", "gap", str(path), "--time-limit", f"{limit:g}",
-                          "--json"], timeout=4 * limit + 120)
-    if row:
-        row["process_seconds"] = wall
-    return row
+    return run_json([sys.executable, "-m", "matcher", "bench", "gap", str(path), "--time-limit", f"{limit:g}",
+                     "--json"], timeout=4 * limit + 120)[0]
 
 
 def highs(path: Path, limit: float) -> dict | None:
-    row, wall = run_json([sys.executable, str(HERE / "gap_peer_highs.py"), str(path), "--time-limit", f"{limit:g}"],
-                         timeout=2 * limit + 120)
-    if row:
-        row["process_seconds"] = wall
-    return row
+    return run_json([sys.executable, str(HERE / "gap_peer_highs.py"), str(path), "--time-limit", f"{limit:g}"],
+                    timeout=2 * limit + 120)[0]
 
 
 def best_known() -> dict[str, float]:
@@ -136,14 +141,21 @@ def fmt(x, spec=".0f") -> str:
     return "-" if x is None else format(x, spec)
 
 
+def secs(r: dict) -> str:
+    """The whole process's wall seconds and, when recorded, its CPU seconds."""
+    cpu = r.get("process_cpu_seconds")
+    return fmt(r.get("process_seconds"), ".1f") + ("" if cpu is None else f" ({cpu:.1f})")
+
+
 def section(rows: dict, limit: float) -> str:
     lines = [START, "", f"## Large instances at `--time-limit {limit:g}`: matcher beside HiGHS", "",
              f"Machine: {machine()}, Python {platform.python_version()}; shared with other "
-             "sessions. Both solvers single-threaded and deterministic: one run each. "
+             "sessions. Both solvers single-threaded, one run each; both are cut by wall time, so on a shared machine "
+             "runs are not reproducible (see the CPU seconds). "
              "Reproduce: `python benchmarks/gap_large.py` (all) or `--only NAME ...`.", "",
              "| instance | m × n | reference | matcher value | matcher bound | matcher gap | vs reference | "
-             "matcher s | HiGHS value | HiGHS bound | HiGHS gap | target met | checks |",
-             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+             "matcher s (cpu) | HiGHS value | HiGHS bound | HiGHS gap | HiGHS s (cpu) | target met | checks |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for name, row in rows.items():
         m, h, ref = row["matcher"] or {}, row["highs"] or {}, row["reference"]
         rv, mv = ref.get("value"), m.get("objective")
@@ -154,10 +166,12 @@ def section(rows: dict, limit: float) -> str:
         lines.append(
             f"| {name} | {m.get('m', h.get('m'))} × {m.get('n', h.get('n'))} | {fmt(rv)} ({ref.get('source')}) | "
             f"{fmt(mv)} | {fmt(m.get('bound'), '.1f')} | {fmt(m.get('gap'), '.3%')} | {fmt(over, '+.3%')} | "
-            f"{fmt(m.get('process_seconds'), '.1f')} | {fmt(h.get('objective'))} | {fmt(h.get('bound'), '.1f')} | "
-            f"{fmt(h.get('gap'), '.3%')} | {'yes' if met else 'no'} | {'; '.join(row['checks']) or 'ok'} |")
+            f"{secs(m)} | {fmt(h.get('objective'))} | {fmt(h.get('bound'), '.1f')} | "
+            f"{fmt(h.get('gap'), '.3%')} | {secs(h)} | {'yes' if met else 'no'} | {'; '.join(row['checks']) or 'ok'} |")
     lines += ["", "`vs reference`: (matcher − reference) / reference; target ≤ +0.500 %. For D–E `target met` also "
-              "needs matcher ≤ HiGHS at equal time. `matcher s`: the whole `matcher bench gap` process.", "", END]
+              "needs matcher ≤ HiGHS at equal time. `s (cpu)`: wall seconds of the whole process (`matcher bench gap`, "
+              "or `gap_peer_highs.py`) and, in brackets, the CPU seconds it got: far below wall when the machine is "
+              "shared.", "", END]
     return "\n".join(lines)
 
 
@@ -171,11 +185,12 @@ def main(argv=None) -> int:
     ap.add_argument("--no-highs", action="store_true", help="matcher only (no equal-time HiGHS run)")
     ap.add_argument("--de-dir", type=Path, default=Path("/tmp/matcher-gap-de"))
     ap.add_argument("--out", type=Path, default=HERE / "GAP.md")
+    ap.add_argument("--report", action="store_true", help="no runs: rewrite the section from gap_large.json")
     args = ap.parse_args(argv)
     known = best_known()
     refs = json.loads(REFERENCE.read_text(encoding="utf-8")) if REFERENCE.exists() else {}
     rows = json.loads(RAW.read_text(encoding="utf-8")) if RAW.exists() else {}
-    for path in instances(args.set, args.de_dir, args.only):
+    for path in [] if args.report else instances(args.set, args.de_dir, args.only):
         print(f"{path.name}", flush=True)
         ref = reference_for(path, known, refs, args.reference_limit, args.refresh_reference)
         m = matcher(path, args.time_limit)
