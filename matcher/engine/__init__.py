@@ -88,9 +88,11 @@ With ``workers == 1`` the
 decisive limits are CP-SAT's ``max_deterministic_time`` (with ``num_workers`` and
 ``random_seed`` set), SCIP's ``limits/totalnodes`` and GLOP's ``max_number_of_iterations``;
 so a fixed seed gives the same plan on an idle and on a busy machine, on every run of the
-same build. A wall-clock guard (3 x ``time_limit_s`` + 10 s) still stops a run that the
-machine slows too much; then ``Result.params["stopped_by_wall_clock"]`` is true and the
-plan may differ. With more workers CP-SAT's budget is wall time, and runs may differ.
+same build. The wall clock is a deadline, not a budget: ``time_limit_s`` after the solve
+starts (candidates included), every call gets at most the time left, and a run the machine
+slows too much stops there; then ``Result.params["stopped_by_wall_clock"]`` is true and the
+plan may differ. With more workers CP-SAT's portfolio runs on wall time and runs may differ
+(see the README, *Workers*).
 """
 
 from ..kpis import min_ratio  # re-exported: the one definition lives in matcher.kpis

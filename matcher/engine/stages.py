@@ -30,12 +30,14 @@ from .plan import Plan, complete, exact_value, raw_value, read_solution, to_valu
 STAGE_WEIGHT = {"balance": 4.0}
 
 
-def _stage_min(ctx: Ctx, kept: Kept, work: float, name: str) -> StageOutcome:
+def _stage_min(ctx: Ctx, kept: Kept, work: float, name: str, incumbent: Plan | None = None) -> StageOutcome:
     """Minimise shortfall or distance (``balance`` here only when nothing is needed).
 
     LP first (infeasible LP: infeasible stage; integral LP x: completed by CP-SAT with x
     fixed), then SCIP, then CP-SAT with the best bound as a constraint and the best plan as
-    a hint. The stage is optimal once a plan meets the best proven bound."""
+    a hint. The stage is optimal once a plan meets the best proven bound. ``incumbent`` (the
+    previous stage's plan, which keeps every kept constraint) is the first plan offered, so
+    a stage never ends with less than it started with (issue 8)."""
     problem, start = ctx.problem, time.perf_counter()
     objective = "shortfall" if name == "balance" else name
     unit = STAGES[name].unit_for(problem.rules)
@@ -45,9 +47,9 @@ def _stage_min(ctx: Ctx, kept: Kept, work: float, name: str) -> StageOutcome:
         return StageOutcome(StageResult(name, status, None, None, time.perf_counter() - start, unit), None, None, kept)
 
     relaxed = lp(ctx, kept, objective, a.left())
-    if not relaxed.feasible:
+    if not relaxed.feasible and incumbent is None:
         return stop(Status.INFEASIBLE)
-    bound_raw = -math.inf if relaxed.value is None else math.ceil(relaxed.value - 1e-6)
+    bound_raw = -math.inf if relaxed.value is None or not relaxed.feasible else math.ceil(relaxed.value - 1e-6)
     best = None  # (raw value, (pairs, hint)) of the best plan so far
 
     def offer(got: Plan | None) -> None:
@@ -58,6 +60,8 @@ def _stage_min(ctx: Ctx, kept: Kept, work: float, name: str) -> StageOutcome:
                 best = (raw, got)
                 ctx.hint = got[1]
 
+    if incumbent is not None:
+        offer(incumbent)
     if relaxed.x is not None:
         offer(complete(ctx, kept, relaxed.x, a.left()))
     if (best is None or best[0] > bound_raw) and not ctx.fixed:
@@ -103,9 +107,10 @@ def _stage_min(ctx: Ctx, kept: Kept, work: float, name: str) -> StageOutcome:
     return StageOutcome(stage, tuple(pairs), hint, new_kept)
 
 
-def _run_stages(ctx: Ctx, order: Iterable[str], mode: str, kept: Kept | None = None) -> Result:
-    start = time.perf_counter()
-    ctx.start_guard()
+def _run_stages(ctx: Ctx, order: Iterable[str], mode: str, kept: Kept | None = None,
+                started: float | None = None) -> Result:
+    start = time.perf_counter() if started is None else started
+    ctx.start_guard(start)  # the deadline counts from before the candidates were built
     total = ctx.params.time_limit_s
     order = list(order)
     stages: list[StageResult] = []
@@ -119,7 +124,7 @@ def _run_stages(ctx: Ctx, order: Iterable[str], mode: str, kept: Kept | None = N
         if name == "balance" and any(r.total_need for r in ctx.problem.remote):
             out = stage_balance(ctx, kept, work)
         else:
-            out = _stage_min(ctx, kept, work, name)
+            out = _stage_min(ctx, kept, work, name, (list(pairs), ctx.hint) if pairs else None)
         stages.append(out.stage)
         kept = out.kept
         if out.pairs is None:
@@ -127,10 +132,8 @@ def _run_stages(ctx: Ctx, order: Iterable[str], mode: str, kept: Kept | None = N
             break
         pairs, ctx.hint = out.pairs, out.hint
         stage = out.stage
-        ctx.say(
-            f"  {name}: {stage.status.value}, value {stage.value:.4g}, "
-            f"bound {stage.bound:.4g}, {stage.seconds:.1f} s"
-        )
+        bound = "–" if stage.bound is None else f"{stage.bound:.4g}"
+        ctx.say(f"  {name}: {stage.status.value}, value {stage.value:.4g}, bound {bound}, {stage.seconds:.1f} s")
         if stage.status is not Status.OPTIMAL:
             overall = Status.FEASIBLE
     if ctx.wall_cut:
@@ -183,12 +186,13 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     ``balance_floor`` (used by a decomposed solve's second pass) replaces the balance stage by
     the kept floors ``C_r >= ceil(balance_floor * N_r)``: the remaining stages run under them and
     the result has no balance stage of its own."""
+    started = time.perf_counter()
     ctx = Ctx(problem, candidates(problem), params or SolveParams(), progress, fixed=False)
     order = problem.rules.objectives
     if balance_floor is None:
-        return _run_stages(ctx, order, "solve")
+        return _run_stages(ctx, order, "solve", started=started)
     return _run_stages(ctx, [o for o in order if o != "balance"], "solve",
-                       Kept(_floors(problem, Fraction(balance_floor))))
+                       Kept(_floors(problem, Fraction(balance_floor))), started)
 
 
 def evaluate(
@@ -201,6 +205,7 @@ def evaluate(
     Plan pairs outside the rules (beyond the cap, forbidden, over a partner bound) are
     kept as given; :func:`matcher.kpis.broken_rules` lists them.
     """
+    started = time.perf_counter()
     plan = list(dict.fromkeys(plan))
     # A unit the plan gives several partners splits its staff, whatever the scenario allows.
     counts: dict[str, int] = {}
@@ -219,16 +224,17 @@ def evaluate(
         cands.append(Candidate(lows[lc], rems[rc], km, minutes, source, load, (lc, rc) in locked))
     ctx = Ctx(problem, cands, params or SolveParams(), None, fixed=True)
     order = [o for o in problem.rules.objectives if o != "distance"] + ["distance"]
-    return _run_stages(ctx, order, "evaluate")
+    return _run_stages(ctx, order, "evaluate", started=started)
 
 
 def feasible(problem: Problem, params: SolveParams | None = None) -> Status:
     """Can every rule hold at once? ``optimal`` (a plan exists), ``infeasible`` (proven
     impossible) or ``unknown`` (undecided in the time limit). No objective is optimised:
     the LP, SCIP and CP-SAT are asked in turn, as in a balance probe."""
+    started = time.perf_counter()
     params = params or SolveParams()
     ctx = Ctx(problem, candidates(problem), params, None, fixed=False)
-    ctx.start_guard()
+    ctx.start_guard(started)
     answer, _ = probe(ctx, Kept(), params.time_limit_s)
     return {
         Probe.FOUND: Status.OPTIMAL,

@@ -119,3 +119,24 @@ def test_neighbourhood_search_never_worsens_and_stays_within_rules(p):
     if proven:
         assert float(min_ratio(p, tuple(out[0]))) == oracle["balance"]
     assert float(min_ratio(p, tuple(out[0]))) <= oracle["balance"] + 1e-9
+
+
+def test_a_stage_starts_from_the_previous_plan(monkeypatch):
+    """issue 8: a minimising stage whose solvers find nothing still reports the previous stage's plan (not unknown)."""
+    import matcher.engine.stages as stages_mod
+    from matcher.engine.backends import LpAnswer, MipAnswer
+
+    p = _four_by_two()
+    monkeypatch.setattr(stages_mod, "lp", lambda ctx, kept, objective, work: LpAnswer(True, None, None))
+    monkeypatch.setattr(stages_mod, "mip", lambda ctx, kept, objective, work: MipAnswer(Status.UNKNOWN, None, None))
+
+    def nothing(ctx, built, work, label, conv=None):
+        return Status.UNKNOWN, None
+
+    monkeypatch.setattr(stages_mod, "cp_solve", nothing)
+    res = solve(p, SolveParams(time_limit_s=5))
+    balance_stage, shortfall, distance = res.stages
+    assert balance_stage.status is Status.OPTIMAL
+    assert shortfall.status is Status.FEASIBLE and distance.status is Status.FEASIBLE
+    assert shortfall.value is not None and distance.value is not None
+    assert res.pairs
