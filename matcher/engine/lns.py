@@ -165,9 +165,8 @@ class _Base:
         )
 
 
-def _round(ctx: Ctx, base: _Base, on: set[int], free: set[int], freed: set[int],
-           strict: dict[int, int], hint: dict) -> Plan | None:
-    """One neighbourhood: every pair outside ``free`` fixed; lift the most freed units."""
+def _fixed_copy(base: _Base, on: set[int], free: set[int]) -> cp_model.CpModel:
+    """A copy of the model with every pair outside ``free`` fixed as it is in ``on``."""
     m = base.m.clone()
     for k, idx in base.x_index.items():
         if k not in free:
@@ -175,6 +174,17 @@ def _round(ctx: Ctx, base: _Base, on: set[int], free: set[int], freed: set[int],
             dom = m.proto.variables[idx].domain
             dom.clear()
             dom.extend([v, v])
+    return m
+
+
+def _covered_sum(m: cp_model.CpModel, base: _Base):
+    return sum(m.get_int_var_from_proto_index(i) for i in base.c_index.values())
+
+
+def _round(ctx: Ctx, base: _Base, on: set[int], free: set[int], freed: set[int],
+           strict: dict[int, int], hint: dict) -> Plan | None:
+    """One neighbourhood: every pair outside ``free`` fixed; lift the most freed units."""
+    m = _fixed_copy(base, on, free)
     lifts = []
     for ri in sorted(freed):
         if ri not in strict:
@@ -186,7 +196,12 @@ def _round(ctx: Ctx, base: _Base, on: set[int], free: set[int], freed: set[int],
     # Lifted units first; then all covered need, so that C (and a splitting unit's y) read
     # back as what the chosen pairs really give.
     big = sum(r.total_need for r in ctx.problem.remote) + 1
-    m.maximize(big * sum(lifts) + sum(m.get_int_var_from_proto_index(i) for i in base.c_index.values()))
+    m.maximize(big * sum(lifts) + _covered_sum(m, base))
+    return _solve_round(ctx, base, m, hint)
+
+
+def _solve_round(ctx: Ctx, base: _Base, m: cp_model.CpModel, hint: dict) -> Plan | None:
+    """Solve a round's copy on its small deterministic budget; its plan, or None."""
     for name, idx in base.names.items():
         if name in hint:
             m.proto.solution_hint.vars.append(idx)
@@ -205,3 +220,37 @@ def _round(ctx: Ctx, base: _Base, on: set[int], free: set[int], freed: set[int],
     cv = {key: int(solver.value(m.get_int_var_from_proto_index(idx))) for key, idx in base.c_index.items()}
     return make_plan(ctx, chosen, yv, cv)
 
+
+def improve_sum(ctx: Ctx, kept: Kept, plan: Plan, objective: str, until: float,
+                value: Callable[[Plan], int]) -> Plan:
+    """The same neighbourhood rounds for a minimising stage (``shortfall``: most covered need;
+    ``distance``: least total cost, then most covered need), under every kept constraint.
+    A round is kept when ``value`` (the stage's integer figure) falls. Stops at ``until``
+    or after ``STALL_ROUNDS`` rounds in a row without progress at the widest neighbourhood."""
+    problem, cands = ctx.problem, ctx.cands
+    rng = random.Random(ctx.params.seed)
+    base = _Base.of(ctx.build(CpBackend(), kept))
+    cost = ctx.index.cost
+    big = sum(r.total_need for r in problem.remote) + 1
+    best, size, stall = value(plan), MIN_SIZE, 0
+    n_remote = len(problem.remote)
+    while ctx.spent < until and stall < STALL_ROUNDS and not ctx.out_of_wall() and n_remote:
+        on = _chosen(ctx, plan)
+        freed = _neighbourhood(ctx, on, rng.randrange(n_remote), set(), size, rng)
+        partners = {cands[k].li for k in on if cands[k].ri in freed} | _spare(ctx, on)
+        free = {k for k, c in enumerate(cands) if c.ri in freed and c.li in partners}
+        m = _fixed_copy(base, on, free)
+        if objective == "distance":
+            dist = sum(cost[k] * m.get_bool_var_from_proto_index(base.x_index[k]) for k in sorted(free))
+            m.minimize(big * dist - _covered_sum(m, base))
+        else:
+            m.maximize(_covered_sum(m, base))
+        got = _solve_round(ctx, base, m, plan[1])
+        if got is not None and value(got) < best:
+            plan, best, size, stall = got, value(got), max(MIN_SIZE, size - 1), 0
+            ctx.hint = plan[1]
+            continue
+        widest = min(MAX_SIZE, n_remote)
+        stall = stall + 1 if size >= widest else 0
+        size = min(widest, size + 1)
+    return plan

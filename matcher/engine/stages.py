@@ -23,21 +23,25 @@ from .backends import MIN_WORK, SOLVER_NAME, CpBackend, Ctx, Progress, cp_solve,
 from .balance import MIP_SHARE, Allowance, Probe, StageOutcome, probe, stage_balance
 from .formulation import Kept
 from .lns import floors as _floors
+from .lns import improve_sum
 from .plan import Plan, complete, exact_value, raw_value, read_solution, to_value
 
 # The stages share the budget by these weights; what a stage does not use passes on. The
 # max–min stage is the hard one (issue 8), the minimising stages are usually proven fast.
 STAGE_WEIGHT = {"balance": 4.0}
+MIN_LNS_SHARE = 0.5  # of a minimising stage's work left after SCIP, for the neighbourhood search
 
 
 def _stage_min(ctx: Ctx, kept: Kept, work: float, name: str, incumbent: Plan | None = None) -> StageOutcome:
     """Minimise shortfall or distance (``balance`` here only when nothing is needed).
 
     LP first (infeasible LP: infeasible stage; integral LP x: completed by CP-SAT with x
-    fixed), then SCIP, then CP-SAT with the best bound as a constraint and the best plan as
-    a hint. The stage is optimal once a plan meets the best proven bound. ``incumbent`` (the
-    previous stage's plan, which keeps every kept constraint) is the first plan offered, so
-    a stage never ends with less than it started with (issue 8)."""
+    fixed), then SCIP, then neighbourhood search around the best plan
+    (:func:`matcher.engine.lns.improve_sum`), then CP-SAT with the best bound as a
+    constraint and the best plan as a hint. The stage is optimal once a plan meets the best
+    proven bound. ``incumbent`` (the previous stage's plan, which keeps every kept
+    constraint) is the first plan offered, so a stage never ends with less than it started
+    with (issue 8)."""
     problem, start = ctx.problem, time.perf_counter()
     objective = "shortfall" if name == "balance" else name
     unit = STAGES[name].unit_for(problem.rules)
@@ -73,6 +77,10 @@ def _stage_min(ctx: Ctx, kept: Kept, work: float, name: str, incumbent: Plan | N
         if m.x is not None:
             offer(complete(ctx, kept, m.x, a.left()))
     status = Status.FEASIBLE
+    if best is not None and best[0] > bound_raw and not ctx.fixed and name != "balance":
+        plan = improve_sum(ctx, kept, best[1], objective, ctx.spent + MIN_LNS_SHARE * a.left(),
+                           lambda got: raw_value(objective, ctx, got[0]))
+        offer(plan)
     if best is None or best[0] > bound_raw:
         built = ctx.build(CpBackend(), kept)
         if objective == "shortfall":

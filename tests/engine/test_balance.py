@@ -140,3 +140,21 @@ def test_a_stage_starts_from_the_previous_plan(monkeypatch):
     assert shortfall.status is Status.FEASIBLE and distance.status is Status.FEASIBLE
     assert shortfall.value is not None and distance.value is not None
     assert res.pairs
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_instances(), st.sampled_from(["shortfall", "distance"]))
+def test_neighbourhood_search_of_a_minimising_stage_never_worsens(p, objective):
+    """issue 8: the minimising stages' neighbourhood search keeps the kept floors and never raises the figure."""
+    from matcher.engine.plan import raw_value
+
+    ctx = _ctx(p)
+    answer, plan = balance.probe(ctx, Kept(lns.floors(p, Fraction(0))), 1.0)
+    if answer is not balance.Probe.FOUND:
+        return
+    level = min_ratio(p, tuple(plan[0]))
+    kept = Kept(lns.floors(p, level))
+    out = lns.improve_sum(ctx, kept, plan, objective, ctx.spent + 1.0, lambda got: raw_value(objective, ctx, got[0]))
+    assert raw_value(objective, ctx, out[0]) <= raw_value(objective, ctx, plan[0])
+    assert min_ratio(p, tuple(out[0])) >= level
+    assert sorted(q.lowland_code for q in out[0]) == sorted(u.code for u in p.lowland)
