@@ -21,7 +21,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from ..errors import InputError, group_warnings
+from ..errors import InputError, group_warnings, issue_lines
 
 app = typer.Typer(
     add_completion=False,
@@ -79,8 +79,8 @@ def guard(fn: Callable[..., int], writes: bool = True) -> Callable[..., None]:
             with warnings.catch_warnings(record=True):
                 code = fn(*args, **kwargs)
         except InputError as e:
-            for issue in e.issues:
-                err(str(issue))
+            for line in issue_lines(e.issues, verbose=bool(kwargs.get("verbose"))):  # grouped by kind
+                err(line)
             err(f"{len(e.issues)} problem(s) found" + ("; nothing was written." if writes else "."))
             if _state["debug"]:
                 traceback.print_exc()
