@@ -2,7 +2,8 @@
 
 Every reader collects *all* problems of its file before raising one :class:`InputError`,
 each line naming file, row, column and value. Row numbers are those a spreadsheet shows
-(the header is row 1); GeoJSON/GeoPackage rows count features from 1.
+(the top row is 1; the header is row 1 or the row under any title rows); GeoJSON/GeoPackage
+rows count features from 1.
 
 Text cells are checked here once for every table: control characters (C0 and C1 controls,
 DEL, a byte-order mark inside a value, line/paragraph separators, bidirectional overrides
@@ -14,7 +15,9 @@ code is one line: a tab or line break inside it is refused too.
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,8 +77,9 @@ def one_line_column(name: str) -> bool:
 class Table:
     """A table read as text, with the spreadsheet row number of each record.
 
-    ``issues`` are the problems found while reading (control characters), which the
-    reader reports together with its own; ``warnings`` are :class:`MatcherWarning`.
+    ``issues`` are the problems found while reading (control characters, dates in a code
+    column, formulas without a saved value), which the reader reports together with its
+    own; ``warnings`` are :class:`MatcherWarning`.
     """
 
     path: Path
@@ -84,6 +88,8 @@ class Table:
     row_label: str = "row"
     warnings: list[MatcherWarning] = field(default_factory=list)
     issues: list[ValidationIssue] = field(default_factory=list)
+    header_row: int = 1  # the spreadsheet row of the header (below any title rows)
+    header_hint: str | None = None  # said with a missing column when no header row was recognised
 
     @property
     def name(self) -> str:
@@ -104,24 +110,42 @@ class Table:
             raise InputError(sorted(merged, key=lambda i: -1 if i.row is None else i.row))
 
 
-def read_table(path: Path) -> Table:
+def check_input_file(path: Path) -> None:
+    """Refuse at once what is not a regular file (a folder, a FIFO, a device): reading one could hang."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InputError([ValidationIssue(str(path), None, None, None, "file not found")]) from None
+    except OSError as e:
+        raise InputError([ValidationIssue(str(path), None, None, None, f"cannot be read: {e.strerror}")]) from None
+    if stat.S_ISREG(mode):
+        return
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "not a regular file")
+    raise InputError([ValidationIssue(str(path), None, None, None,
+                                      f"is {kind}, not a table file; give a CSV, XLSX or GeoJSON file")])
+
+
+def read_table(path: Path, sheet: str | None = None) -> Table:
     """Read CSV/XLSX/GeoJSON/GeoPackage/Shapefile as text columns.
 
-    Geometries must carry a CRS; they are reprojected to WGS84 and reduced to a
-    representative point, which fills ``lat``/``lon`` where those columns are absent.
+    CSV and XLSX go through :mod:`matcher.io.grid` (encodings, separators, sheets) and
+    :func:`matcher.io.grid.grid_table` (header row under title rows, Vietnamese headers,
+    totals and blank rows). ``sheet`` names the XLSX sheet to read (default: the active
+    visible one). Geometries must carry a CRS; they are reprojected to WGS84 and reduced to
+    a representative point, which fills ``lat``/``lon`` where those columns are absent.
     """
+    from .grid import csv_grid, grid_table, xlsx_grid
+
     path = Path(path)
-    if not path.exists():
-        raise InputError([ValidationIssue(str(path), None, None, None, "file not found")])
+    check_input_file(path)
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            _raw_duplicates(path)
-            return make_table(path, frame, [i + 2 for i in range(len(frame))])
+            return grid_table(path, csv_grid(path))
         if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-            return make_table(path, frame, [i + 2 for i in range(len(frame))])
+            return grid_table(path, xlsx_grid(path, sheet))
         if suffix in GEO_SUFFIXES:
             from .geo import read_geo_table
 
@@ -138,20 +162,22 @@ def read_table(path: Path) -> Table:
 
 
 def make_table(path: Path, frame: pd.DataFrame, rows: list[int], row_label: str = "row",
-               warnings: list[MatcherWarning] | None = None) -> Table:
+               warnings: list[MatcherWarning] | None = None, header_row: int = 1) -> Table:
     """A :class:`Table` from a frame of text as read: text checked, then cleaned (NFC, trimmed)."""
-    issues = text_issues(frame, path.name, rows, row_label)
-    return Table(path, clean(frame, path.name), rows, row_label, list(warnings or []), issues)
+    issues = text_issues(frame, path.name, rows, row_label, header_row)
+    return Table(path, clean(frame, path.name, header_row), rows, row_label, list(warnings or []), issues,
+                 header_row)
 
 
-def text_issues(frame: pd.DataFrame, source: str, rows: list[int], row_label: str = "row") -> list[ValidationIssue]:
+def text_issues(frame: pd.DataFrame, source: str, rows: list[int], row_label: str = "row",
+                header_row: int = 1) -> list[ValidationIssue]:
     """Every header and cell holding a control character (or a break in a name or code)."""
     out = []
     for c in frame.columns:
         why = text_problem(str(c), one_line=True, what="column name")
         if why:
-            out.append(ValidationIssue(source, 1, visible(str(c).strip(" ").lower()), None, f"column name {why}",
-                                       row_label))
+            out.append(ValidationIssue(source, header_row, visible(str(c).strip(" ").lower()), None,
+                                       f"column name {why}", row_label))
     for c in frame.columns:
         name = nfc(str(c)).lower()
         cells = frame[c].map(lambda v: "" if v is None else str(v))
@@ -178,27 +204,14 @@ def _not_utf8(path: Path, err: UnicodeDecodeError) -> ValidationIssue:
     return ValidationIssue(path.name, row, None, None, msg)
 
 
-def _raw_duplicates(path: Path) -> None:
-    """pandas renames a repeated CSV header ('code', 'code.1'): look at the header itself."""
-    import csv
-
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        header = next(csv.reader(f), [])
-    names = [nfc(h).lower() for h in header]
-    dupes = sorted({n for n in names if names.count(n) > 1 and n})
-    if dupes:
-        raise InputError([ValidationIssue(path.name, 1, d, None, "column appears more than once (names ignore case)")
-                          for d in dupes])
-
-
-def clean(frame: pd.DataFrame, source: str = "") -> pd.DataFrame:
+def clean(frame: pd.DataFrame, source: str = "", header_row: int = 1) -> pd.DataFrame:
     """Header names lower-case NFC, every cell NFC text without surrounding whitespace."""
     frame = frame.copy()
     names = [nfc(str(c)).lower() for c in frame.columns]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise InputError([ValidationIssue(source, 1, d, None, "column appears more than once (names ignore case)")
-                          for d in dupes])
+        raise InputError([ValidationIssue(source, header_row, d, None,
+                                          "column appears more than once (names ignore case)") for d in dupes])
     frame.columns = names
     for c in frame.columns:
         frame[c] = frame[c].map(lambda v: "" if v is None else nfc(str(v)))
@@ -210,8 +223,9 @@ def clean(frame: pd.DataFrame, source: str = "") -> pd.DataFrame:
 
 def missing_columns(table: Table, required: list[str]) -> list[ValidationIssue]:
     have = set(table.frame.columns)
+    hint = f" ({table.header_hint})" if table.header_hint else ""
     return [
-        ValidationIssue(table.name, 1, c, None, "required column is missing", table.row_label)
+        ValidationIssue(table.name, table.header_row, c, None, f"required column is missing{hint}", table.row_label)
         for c in required
         if c not in have
     ]
