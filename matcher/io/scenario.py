@@ -18,12 +18,13 @@ from types import SimpleNamespace
 
 from ..errors import InputError, MatcherWarning, ValidationIssue, group_warnings
 from ..model import OBJECTIVES, PairRule, Problem, Role, Rules, SolveParams
+from .defaults import DEFAULT_PARAMS, DEFAULT_RULES
 from .tables import TABLE_SUFFIXES, repair_code, text_problem, visible
 
 SCENARIO_KEYS = {
     "name", "units", "pairs", "travel", "max_distance_km", "max_minutes", "detour_factor",
     "distance_metric", "objectives", "tolerance", "partners", "solver", "assumptions", "sources",
-    "assumptions_vi", "sources_vi", "pair_within",
+    "assumptions_vi", "sources_vi", "pair_within", "derive",
 }
 PARTNER_KEYS = {"lowland_min", "lowland_max", "remote_min", "remote_max"}
 SOLVER_KEYS = {"time_limit_s", "workers", "seed"}
@@ -54,6 +55,8 @@ class Scenario:
     assumptions_vi: tuple[str, ...] = ()
     sources_vi: tuple[str, ...] = ()
     path: Path | None = None
+    origins: Mapping[str, str] = field(default_factory=dict)  # "rules.x"/"params.x" -> where it was given
+    derive: tuple = ()  # matcher.io.derive.DeriveRule, from [derive.need_<d>] / [derive.supply_<d>]
 
     @property
     def inputs(self) -> list[Path]:
@@ -144,6 +147,12 @@ def read_scenario(path: Path) -> Scenario:
         bad("units", None, "required key is missing")
     pairs, travel = rel("pairs"), rel("travel")
     rules_kw, params_kw = _settings(data, bad)
+    from .derive import parse_derive
+
+    derive = parse_derive(data.get("derive", {}), bad, name)
+    origins = {**{f"rules.{k}": f"scenario file {name}" for k in rules_kw},
+               **{f"params.{k}": f"scenario file {name}" for k in params_kw}}
+    rules_kw, params_kw = {**DEFAULT_RULES, **rules_kw}, {**DEFAULT_PARAMS, **params_kw}  # one set of defaults
     for cls, kw in ((Rules, rules_kw), (SolveParams, params_kw)):
         for setting, value, msg in model_problems(cls, kw):
             for model_name, key in FILE_KEYS.items():  # 'must be >= lowland_min_partners (1)'
@@ -157,7 +166,7 @@ def read_scenario(path: Path) -> Scenario:
         name=str(data.get("name", path.stem)), units=units, pairs=pairs, travel=travel,
         rules=Rules(**rules_kw), params=SolveParams(**params_kw), assumptions=tuple(data.get("assumptions", ())),
         sources=tuple(data.get("sources", ())), assumptions_vi=tuple(data.get("assumptions_vi", ())),
-        sources_vi=tuple(data.get("sources_vi", ())), path=path.resolve(),
+        sources_vi=tuple(data.get("sources_vi", ())), path=path.resolve(), origins=origins, derive=derive,
     )
 
 
@@ -188,8 +197,9 @@ def _settings(data: Mapping, bad) -> tuple[dict, dict]:
     rules: dict = {}
     params: dict = {}
     for key in ("max_distance_km", "max_minutes", "detour_factor", "distance_metric", "pair_within"):
-        if key in data:
-            rules[key] = _setting(data[key], key)
+        if key in data:  # "none" lifts a cap (the documented default has one)
+            none = key in ("max_distance_km", "max_minutes") and data[key] == "none"
+            rules[key] = None if none else _setting(data[key], key)
     if "objectives" in data:
         obj = data["objectives"]
         if not isinstance(obj, list) or not all(isinstance(o, str) for o in obj):
@@ -215,7 +225,8 @@ def _settings(data: Mapping, bad) -> tuple[dict, dict]:
 def scenario_from_table(units: Path, pairs: Path | None = None, travel: Path | None = None) -> Scenario:
     units = Path(units)
     return Scenario(name=units.stem, units=units.resolve(),
-                    pairs=pairs and Path(pairs).resolve(), travel=travel and Path(travel).resolve())
+                    pairs=pairs and Path(pairs).resolve(), travel=travel and Path(travel).resolve(),
+                    rules=Rules(**DEFAULT_RULES), params=SolveParams(**DEFAULT_PARAMS))
 
 
 def load_scenario(target: Path | None) -> Scenario:
@@ -296,16 +307,22 @@ def override_problems(sc: Scenario, *, rules: Mapping | None = None,
 
 
 def with_overrides(sc: Scenario, *, pairs=None, travel=None, rules: Mapping | None = None,
-                   params: Mapping | None = None) -> Scenario:
+                   params: Mapping | None = None, origins: Mapping[str, str] | None = None) -> Scenario:
     """Command-line options win over the scenario file.
+
+    ``origins`` names where each given setting came from (``{"rules.max_distance_km":
+    "--max-distance-km"}``); by default ``command line``.
 
     Raises :class:`InputError` (never a bare ``ValueError``) with the issues of
     :func:`override_problems`, every bad setting at once."""
     issues = override_problems(sc, rules=rules, params=params)
     if issues:
         raise InputError(issues)
+    given = [f"rules.{k}" for k, v in (rules or {}).items() if v is not None]
+    given += [f"params.{k}" for k, v in (params or {}).items() if v is not None]
     return replace(
         sc,
+        origins={**sc.origins, **{k: (origins or {}).get(k, "command line") for k in given}},
         pairs=Path(pairs).resolve() if pairs else sc.pairs,
         travel=Path(travel).resolve() if travel else sc.travel,
         rules=replace(sc.rules, **{k: v for k, v in (rules or {}).items() if v is not None}),
@@ -318,11 +335,13 @@ def load_problem(sc: Scenario) -> tuple[Problem, list[MatcherWarning]]:
 
     Returns the problem and its warnings, grouped (one :class:`MatcherWarning` per kind and
     file; ``str(w)`` is its one line)."""
+    from .derive import Derived, derive_hook
     from .inputs import read_pairs, read_travel, read_units
 
     issues: list[ValidationIssue] = []
+    derived = Derived()
     try:
-        units, domains, warnings = read_units(sc.units)
+        units, domains, warnings = read_units(sc.units, fill=derive_hook(sc.derive, derived) if sc.derive else None)
     except InputError as e:
         raise InputError(e.issues) from None
     pair_rules: list[PairRule] = []
@@ -350,9 +369,25 @@ def load_problem(sc: Scenario) -> tuple[Problem, list[MatcherWarning]]:
                        if u.role is not Role.EXCLUDED and str(u.attrs.get(col, "")).strip() == ""]
     if issues:
         raise InputError(issues)
+    extra = derived_assumptions(derived, Path(sc.units).name)
     problem = Problem(
         units=tuple(units), domains=domains, rules=sc.rules, pair_rules=tuple(pair_rules),
-        travel=travel, name=sc.name, assumptions=sc.assumptions, sources=sc.sources,
-        assumptions_vi=sc.assumptions_vi, sources_vi=sc.sources_vi,
+        travel=travel, name=sc.name, assumptions=(*sc.assumptions, *extra["en"]), sources=sc.sources,
+        assumptions_vi=(*((sc.assumptions_vi or sc.assumptions) if extra["vi"] else sc.assumptions_vi), *extra["vi"]),
+        sources_vi=sc.sources_vi,
     )
     return problem, group_warnings(warnings)
+
+
+def derived_assumptions(derived, table: str) -> dict[str, list[str]]:
+    """One assumption line per derive rule that gave figures, in English and Vietnamese."""
+    from ..i18n import t
+
+    out: dict[str, list[str]] = {"en": [], "vi": []}
+    for rule, rows in derived.rows.values():
+        if rows:
+            for lang in out:
+                out[lang].append(t("assumption_derived", lang, target=rule.target, n=len(rows), rule=rule.key,
+                                   file=rule.source, table=table, formula=rule.formula(),
+                                   scope=t(f"derived_{rule.replace}", lang), note=f" {rule.note}" if rule.note else ""))
+    return out
