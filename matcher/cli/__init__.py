@@ -101,12 +101,12 @@ def guard(fn: Callable[..., int], writes: bool = True) -> Callable[..., None]:
 
 
 def _register() -> None:
-    from . import answers, draw, plan
+    from . import answers, draw, plan, template
 
     for fn, name, writes in ((plan.solve, "solve", True), (plan.validate, "validate", False),
                              (plan.evaluate, "evaluate", True), (answers.diagnose, "diagnose", False),
                              (answers.whatif, "whatif", True), (draw.map_, "map", True),
-                             (draw.report, "report", True)):
+                             (draw.report, "report", True), (template.template, "template", True)):
         app.command(name)(guard(fn, writes))
     from . import bench
 
