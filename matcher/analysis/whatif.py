@@ -126,6 +126,10 @@ class WhatIf:
 
 
 def _clean_pairs(problem: Problem, pairs: Iterable, where: str, issues: list) -> tuple[PairKey, ...]:
+    from ..io.names import UnitNames
+    from ..io.tables import repair_code
+
+    names = UnitNames(problem.units)
     out = []
     for item in pairs or ():
         try:
@@ -134,15 +138,19 @@ def _clean_pairs(problem: Problem, pairs: Iterable, where: str, issues: list) ->
             issues.append(ValidationIssue(where, None, None, str(item), "expected a pair (lowland code, remote code)"))
             continue
         ok = True
-        for code, role in ((lc, Role.LOWLAND), (rc, Role.REMOTE)):
-            try:
-                u = problem.unit(code)
-            except KeyError:
-                issues.append(ValidationIssue(where, None, None, f"{lc}:{rc}", f"unknown unit code {code}"))
+        given = f"{lc}:{rc}"
+        for k, (code, role) in enumerate(((lc, Role.LOWLAND), (rc, Role.REMOTE))):
+            u, error, _ = names.find(code, role)  # a code or a name (issue 9)
+            if u is None:
+                what = "code" if repair_code(code).isdigit() else "code or name"
+                issues.append(ValidationIssue(where, None, None, given, f"unknown unit {what} {code}"
+                                              if error.startswith("unknown") else f"'{code}': {error}"))
                 ok = False
                 continue
+            code = u.code
+            lc, rc = (code, rc) if k == 0 else (lc, code)
             if u.role is not role:
-                issues.append(ValidationIssue(where, None, None, f"{lc}:{rc}",
+                issues.append(ValidationIssue(where, None, None, given,
                                               f"{u.name} ({code}) is {u.role.value}, not {role.value}"))
                 ok = False
         if ok and (lc, rc) not in out:

@@ -58,11 +58,14 @@ OutFolder = Annotated[Path, typer.Option("--out", help="Folder for the result fi
 OutReport = Annotated[Optional[Path], typer.Option(
     "--out", help="Folder for the report files (optional; diagnosis.* or whatif.* and the new plan's files).")]
 OutMap = Annotated[Path, typer.Option("--out", help="FILE.png, .pdf, .svg (static) or .html (interactive).")]
+OutCheck = Annotated[Optional[Path], typer.Option(
+    "--out", help="Write every problem and warning (file, row, column, value, message, kind) to this .xlsx.")]
 OutPack = Annotated[Path, typer.Option("--out", help="The review pack, a .pdf file.")]
 Plan = Annotated[Path, typer.Option("--plan", help="The plan to score: a table with lowland_code, remote_code.")]
 Boundaries = Annotated[Optional[Path], typer.Option(
     "--boundaries", help="Polygons (GeoJSON, GeoPackage, Shapefile) with a 'code' column, any declared CRS.")]
-PairList = Annotated[Optional[list[str]], typer.Option(help="LOWLAND_CODE:REMOTE_CODE (repeatable).")]
+PairList = Annotated[Optional[list[str]], typer.Option(
+    help="LOWLAND:REMOTE, each a unit code or name, e.g. \"Hội An:Hùng Sơn\" (repeatable).")]
 Why = Annotated[bool, typer.Option(
     "--why", help="Explain every pair in pairs.csv: domains, distance rank, and which objective stage "
                   "decided it (one re-solve per new pair: about a minute for Da Nang).")]
@@ -197,8 +200,10 @@ class Settings:
             issues.append(self._issue(f"rules.{given[0] if given else key}", found.value, message))
         if issues:
             raise InputError(issues)
+        origins = {**{f"rules.{k}": flag(f"rules.{k}") for k in rules},
+                   **{f"params.{k}": flag(f"params.{k}") for k in params}}
         return with_overrides(sc, pairs=self.values.get("pairs"), travel=self.values.get("travel"),
-                              rules=rules, params=params)
+                              rules=rules, params=params, origins=origins)
 
     def scenario(self, target: Path | None):
         """Check the values, load the scenario (or the default), apply the values."""

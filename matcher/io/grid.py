@@ -252,11 +252,11 @@ def grid_table(path: Path, grid: Grid):
         rows.append(r + 1)
     skipped = sorted(totals + blanks)
     if skipped:
-        what = ", ".join(x for x in (f"{len(totals)} totals" if totals else "", f"{len(blanks)} blank"
-                                     if blanks else "") if x)
+        kind = "totals and blank" if totals and blanks else "totals" if totals else "blank"
+        what = f" ({len(totals)} totals, {len(blanks)} blank)" if totals and blanks else ""
         details = [f"{path.name}:{r}: {'totals row' if r in totals else 'blank row'} skipped" for r in skipped]
-        notes.append(_note(path, "rows_skipped", f"rows were skipped ({what})" if len(skipped) > 1
-                           else f"row was skipped ({what})", skipped, details))
+        notes.append(_note(path, "rows_skipped", f"{kind} rows were skipped{what}" if len(skipped) > 1
+                           else f"{kind} row was skipped", skipped, details))
     if commas:
         notes.append(_note(path, "decimal_comma", f"numbers with a decimal comma were read with a point "
                            f"({commas} cells; the file is separated by ';' or tabs, as Vietnamese Excel saves it)"))

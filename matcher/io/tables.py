@@ -224,11 +224,10 @@ def clean(frame: pd.DataFrame, source: str = "", header_row: int = 1) -> pd.Data
 def missing_columns(table: Table, required: list[str]) -> list[ValidationIssue]:
     have = set(table.frame.columns)
     hint = f" ({table.header_hint})" if table.header_hint else ""
-    return [
-        ValidationIssue(table.name, table.header_row, c, None, f"required column is missing{hint}", table.row_label)
-        for c in required
-        if c not in have
-    ]
+    missing = [c for c in required if c not in have]
+    return [ValidationIssue(table.name, table.header_row, c, None,
+                            f"required column is missing{hint if k == 0 else ''}", table.row_label)
+            for k, c in enumerate(missing)]
 
 
 def int_cell(table, i, col, raw, issues, *, allow_empty=False, minimum=0):
