@@ -36,4 +36,24 @@ def template(province: Provinces, out: OutTemplate = Path("units.xlsx"), lang: L
         err("note: row 1 holds the machine column names (code, name, role, ...); the Vietnamese labels are in "
             "the header comments and on the column key sheet")
     typer.echo(f"wrote {tpl.path}")
+    _check(tpl.path)
     return EXIT_OK
+
+
+def _check(path: Path, seconds: float = 5.0) -> None:
+    """Say whether the template, as written, can be paired under the bare-table defaults (a
+    feasibility probe of at most ``seconds``): the suggested roles are a rule, not a plan."""
+    from dataclasses import replace
+
+    from .. import feasible, load_problem, load_scenario
+    from ..result import Status
+
+    sc = load_scenario(path)
+    problem, _ = load_problem(sc)
+    status = feasible(problem, replace(sc.params, time_limit_s=min(seconds, sc.params.time_limit_s)))
+    if status is Status.INFEASIBLE:
+        err(f"warning: as written, with the default rules, the suggested roles cannot all be paired (proven); "
+            f"run `matcher diagnose {path}` for the rules in conflict and the fixes checked, then change roles "
+            "or partner bounds, or give --max-distance-km")
+    elif status is not Status.OPTIMAL:
+        err(f"note: whether the suggested roles can all be paired was not decided in {seconds:.0f} s")

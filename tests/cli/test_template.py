@@ -170,3 +170,12 @@ def test_out_must_be_xlsx(runner, tmp_path):
     """issue 9: --out must be an .xlsx file."""
     res = invoke(runner, "template", "--province", "12", "--out", tmp_path / "units.csv")
     assert res.exit_code == 2 and "the template is an .xlsx file" in res.output
+
+
+def test_template_says_when_the_suggested_roles_cannot_be_paired(runner, tmp_path):
+    """issue 9: Thanh Hóa's suggested roles cannot all be paired under the defaults; the command says so (exit 0)."""
+    res = invoke(runner, "template", "--province", "Thanh Hóa", "--out", tmp_path / "th.xlsx")
+    assert res.exit_code == 0
+    assert "cannot all be paired (proven)" in res.output and "matcher diagnose" in res.output
+    res = invoke(runner, "template", "--province", "Lai Châu", "--out", tmp_path / "lc.xlsx")
+    assert "cannot all be paired" not in res.output
