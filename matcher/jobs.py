@@ -29,6 +29,7 @@ from .analysis.findings import DIAGNOSIS_FILES
 from .engine import evaluate
 from .engine.parts import solve_parts as solve  # independent parts solved apart, in parallel (issue 8)
 from .errors import InputError, ValidationIssue, group_warnings
+from .io.defaults import effective_settings
 from .io.files import publish_file, write_outputs
 from .io.inputs import read_plan
 from .io.result_tables import output_files
@@ -185,7 +186,8 @@ def run_solve(sc: Scenario, out: Path, lang: str = "vi", why: bool = False, prog
             if progress:
                 progress("explaining every pair (one re-solve per new pair) ...")
             reasons = explain(problem, result, sc.params)
-        files = output_files(problem, result, _origin(sc), warns, why=reasons, inputs=_tables(sc))
+        files = output_files(problem, result, _origin(sc), warns, why=reasons, inputs=_tables(sc), lang=lang,
+                             settings=effective_settings(sc))
         written = write_outputs(out, files, sc.inputs, drop=DIAGNOSIS_FILES)
         return SolveOutcome(problem, result, group_warnings(warns), written)
     if result.status is Status.INFEASIBLE:
@@ -201,14 +203,15 @@ def run_solve(sc: Scenario, out: Path, lang: str = "vi", why: bool = False, prog
     return SolveOutcome(problem, result, group_warnings(warns))
 
 
-def run_evaluate(sc: Scenario, plan: Path, out: Path, warn: Warn = None) -> EvaluateOutcome:
+def run_evaluate(sc: Scenario, plan: Path, out: Path, warn: Warn = None, lang: str = "vi") -> EvaluateOutcome:
     """Score the hand-made ``plan`` (a table with lowland_code, remote_code) and publish it to ``out``."""
     check_out_dir(out)
     problem, warns = load(sc, warn)
     pairs = read_plan(plan, problem)
     result = evaluate(problem, pairs, sc.params)
     broken = broken_rules(problem, result)
-    files = output_files(problem, result, _origin(sc), warns, broken, inputs=_tables(sc))
+    files = output_files(problem, result, _origin(sc), warns, broken, inputs=_tables(sc), lang=lang,
+                         settings=effective_settings(sc))
     written = write_outputs(out, files, [*sc.inputs, Path(plan)])
     return EvaluateOutcome(problem, result, broken, group_warnings(warns), written)
 
@@ -260,8 +263,11 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
         origin = base.summary.get("scenario", {})
         files: dict = {}
         if w.result is not None and w.result.status.has_solution:
+            settings = dict(base.summary.get("settings") or {}) or None  # as the base run had them
+            if settings and time_limit_s is not None:
+                settings["time_limit_s"] = {"value": time_limit_s, "origin": "given", "from": "--time-limit"}
             files = output_files(problem, w.result, origin.get("file"), [], inputs={
-                "pairs": origin.get("pairs_file"), "travel": origin.get("travel_file")})
+                "pairs": origin.get("pairs_file"), "travel": origin.get("travel_file")}, lang=lang, settings=settings)
         files.update(whatif_files(w, lang))
         protected = [Path(result_dir) / n for n in PLAN_FILES]
         if origin.get("file"):
@@ -307,3 +313,24 @@ def write_pack_file(result_dir: Path, out: Path, boundaries: Path | None = None,
     check_out_file(out, (".pdf",))
     view, polys, protect = _drawing_inputs(result_dir, boundaries)
     return publish_file(out, lambda p: write_pack(view, polys, lang, p), protect)
+
+
+# ---- the validation report ---------------------------------------------------------------------
+
+
+def write_report(out: Path, issues=(), warnings=(), protect: Sequence[Path] = (), lang: str = "vi") -> Path:
+    """Publish every problem and warning (file, row, column, value, message, kind, level) as
+    one XLSX sheet at ``out`` (``matcher validate --out report.xlsx``), atomically."""
+    import pandas as pd
+
+    from .errors import REPORT_COLUMNS, report_rows
+    from .i18n import t
+    from .io.cells import write_xlsx
+
+    check_out_file(out, (".xlsx",))
+    frame = pd.DataFrame(report_rows(issues, warnings), columns=list(REPORT_COLUMNS), dtype=object)
+    if len(frame):
+        frame["row"] = frame["row"].astype("Int64")
+    heads = {c: t(f"xlsx_report_{c}", lang) for c in REPORT_COLUMNS}
+    sheet = {t("xlsx_sheet_report", lang): frame.rename(columns=heads)}
+    return publish_file(Path(out), lambda p: write_xlsx(p, sheet), list(protect))

@@ -23,7 +23,11 @@ def diagnose(
     check_lang(lang)
     settings.check()
     check_out_dir(out)
-    outcome = run_diagnose(settings.scenario(target), out, lang, warn=show_warnings())
+    from .plan import show_settings
+
+    sc = settings.scenario(target)
+    show_settings(sc)
+    outcome = run_diagnose(sc, out, lang, warn=show_warnings())
     typer.echo(outcome.text)
     for p in outcome.written:
         typer.echo(f"wrote {p}")

@@ -6,8 +6,28 @@ from pathlib import Path
 
 import typer
 
-from . import EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_OK, err, show_warnings
-from .options import Lang, OutFolder, Plan, Quiet, Settings, Target, Verbose, Why, check_lang, with_settings
+from . import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_OK, err, show_warnings
+from .options import (
+    Lang,
+    OutCheck,
+    OutFolder,
+    Plan,
+    Quiet,
+    Settings,
+    Target,
+    Verbose,
+    Why,
+    check_lang,
+    with_settings,
+)
+
+
+def show_settings(sc) -> None:
+    """The effective distance cap, detour factor, metric, partner bounds and time limit,
+    each ``[default]`` or where it was given (stderr; summary.json records them too)."""
+    from ..io.defaults import effective_settings, settings_block
+
+    err(settings_block(effective_settings(sc)))
 
 
 def exit_for(status) -> int:
@@ -57,6 +77,7 @@ def solve(
     settings.check()
     check_out_dir(out)
     sc = settings.scenario(target)
+    show_settings(sc)
     outcome = run_solve(sc, out, lang, why, progress=None if quiet else err, warn=show_warnings(verbose))
     print_result(outcome.problem, outcome.result, [] if outcome.diagnosis else outcome.written)
     if outcome.diagnosis is not None:
@@ -74,16 +95,19 @@ def evaluate(
     plan: Plan = ...,
     out: OutFolder = Path("matcher-eval"),
     verbose: Verbose = False,
+    lang: Lang = "vi",
     *,
     settings: Settings,
 ) -> int:
     """Score a hand-made plan with the same outputs, plus the rules it breaks (exit 0)."""
     from ..jobs import check_out_dir, run_evaluate
 
+    check_lang(lang)
     settings.check()
     check_out_dir(out)
     sc = settings.scenario(target)
-    outcome = run_evaluate(sc, plan, out, warn=show_warnings(verbose))
+    show_settings(sc)
+    outcome = run_evaluate(sc, plan, out, warn=show_warnings(verbose), lang=lang)
     print_result(outcome.problem, outcome.result, outcome.written)
     if outcome.broken:
         typer.echo(f"the plan breaks {len(outcome.broken)} rule(s):")
@@ -98,15 +122,44 @@ def evaluate(
 def validate(
     target: Target = None,
     verbose: Verbose = False,
+    out: OutCheck = None,
+    lang: Lang = "vi",
     *,
     settings: Settings,
 ) -> int:
-    """Check every input file and report every problem at once (exit 0 or 2)."""
-    from ..jobs import check_scenario
+    """Check every input file and report every problem at once (exit 0 or 2), grouped by
+    kind (--verbose: every row); with --out report.xlsx, the full list as a workbook."""
+    from ..errors import InputError, issue_lines
+    from ..jobs import check_out_file, check_scenario, write_report
 
-    outcome = check_scenario(settings.scenario(target), warn=show_warnings(verbose))
+    check_lang(lang)
+    if out is not None:
+        check_out_file(out, (".xlsx",))
+    found: list = []
+    show = show_warnings(verbose)
+    protect = [target] if target is not None else []
+
+    def warn(ws):
+        found.extend(ws)
+        show(ws)
+
+    try:
+        sc = settings.scenario(target)
+        protect = sc.inputs
+        outcome = check_scenario(sc, warn=warn)
+    except InputError as e:
+        if out is None:
+            raise
+        for line in issue_lines(e.issues, verbose):
+            err(line)
+        path = write_report(out, e.issues, found, protect, lang)
+        err(f"{len(e.issues)} problem(s) found; wrote {path}")
+        return EXIT_BAD_INPUT
     p = outcome.problem
     typer.echo(f"ok: {len(p.lowland)} lowland, {len(p.remote)} remote, "
                f"{len(p.locked)} locked, {len(p.forbidden)} forbidden pairs, "
                f"{outcome.allowed_pairs} allowed pairs, domains: {', '.join(p.domains) or '(none)'}")
+    show_settings(sc)
+    if out is not None:
+        typer.echo(f"wrote {write_report(out, (), found, protect, lang)}")
     return EXIT_OK

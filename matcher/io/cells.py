@@ -107,7 +107,8 @@ def _xlsx_value(value):
 
 
 def write_xlsx(path: Path, sheets: Mapping[str, pd.DataFrame]) -> list[Path]:
-    """Write one workbook, a sheet per table (names cut to Excel's 31 characters).
+    """Write one workbook, a sheet per table (names cut to Excel's 31 characters), each with
+    its header row frozen, an autofilter and column widths fitted to the text.
 
     Every text cell is typed as a string, so a name beginning with ``=`` is shown, never
     run, and codes keep their leading zeros; whole-number columns are integers."""
@@ -136,11 +137,27 @@ def write_xlsx(path: Path, sheets: Mapping[str, pd.DataFrame]) -> list[Path]:
         for i in range(ready.shape[1]):
             if _integral_floats(ready.iloc[:, i]):
                 ready.isetitem(i, ready.iloc[:, i].astype("Int64"))
+        _layout(ws, ready)
         ws.append([cell(ws, str(c), bold) for c in ready.columns])
         for row in ready.itertuples(index=False, name=None):
             ws.append([cell(ws, v) for v in row])
     wb.save(path)
     return [Path(path)]
+
+
+def _layout(ws, frame: pd.DataFrame) -> None:
+    """Column widths from the longest header or value (8-60 characters), the header row
+    frozen and an autofilter over the table. Set before the rows (write-only sheets)."""
+    from openpyxl.utils import get_column_letter
+
+    for i, col in enumerate(frame.columns, start=1):
+        values = frame.iloc[:, i - 1]
+        longest = max([len(str(col)), *(len(str(_xlsx_value(v))) for v in values.head(2000)
+                                          if _xlsx_value(v) is not None)])
+        ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest + 2))
+    ws.freeze_panes = "A2"
+    if frame.shape[1]:
+        ws.auto_filter.ref = f"A1:{get_column_letter(frame.shape[1])}{max(1, len(frame) + 1)}"
 
 
 def _plain(obj):

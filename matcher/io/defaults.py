@@ -77,21 +77,20 @@ def _shown(name: str, value) -> str:
 
 
 LABELS = {
-    "max_distance_km": "distance cap", "max_minutes": "time cap", "detour_factor": "detour factor",
-    "distance_metric": "distance metric", "lowland_partners": "lowland partners",
-    "remote_partners": "remote partners", "time_limit_s": "time limit",
+    "max_distance_km": "distance cap", "detour_factor": "detour x", "distance_metric": "metric",
+    "max_minutes": "time cap", "lowland_partners": "partners: lowland", "remote_partners": "remote",
+    "time_limit_s": "time limit",
 }
 
 
 def settings_block(settings: Mapping[str, Mapping]) -> str:
-    """Three lines: each effective setting with ``(default)`` or ``(given: where)``."""
+    """Three lines: each effective setting, ``[default]`` or where it was given (``[--time-limit]``)."""
     def item(name):
         s = settings[name]
-        how = "default" if s["origin"] == "default" else f"given: {s['from']}"
-        return f"{LABELS[name]} {_shown(name, s['value'])} ({how})"
+        how = "default" if s["origin"] == "default" else s["from"].removeprefix("scenario file ")
+        return f"{LABELS[name]} {_shown(name, s['value'])} [{how}]"
 
-    names = list(settings)
-    lines = ["settings (default = " + DEFAULTS_FROM + "):"]
-    lines.append("  " + ", ".join(item(n) for n in names[:4] if n in settings))
-    lines.append("  " + ", ".join(item(n) for n in names[4:] if n in settings))
-    return "\n".join(lines)
+    first = [n for n in ("max_distance_km", "detour_factor", "distance_metric", "max_minutes") if n in settings]
+    second = [n for n in ("lowland_partners", "remote_partners", "time_limit_s") if n in settings]
+    return "\n".join(["settings ([default] = the documented default, as data/danang_2025/scenario.toml):",
+                      "- " + ", ".join(map(item, first)), "- " + ", ".join(map(item, second))])

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import __version__
 from ..distance import TRAVEL_SOURCE
 from ..errors import MatcherWarning, group_warnings
-from ..i18n import t
+from ..i18n import STRINGS, domain_label, t
 from ..kpis import coverage_ratio, covered, kpis
 from ..model import Problem, Role
 from ..result import Result
@@ -94,10 +94,13 @@ def lowland_frame(problem: Problem, result: Result) -> pd.DataFrame:
 
 
 def units_frame(problem: Problem) -> pd.DataFrame:
-    """Units with coordinates, so maps can be drawn from a result folder alone."""
+    """Units with coordinates, so maps can be drawn from a result folder alone, and the
+    columns the planner added to the units table (STT, Dân số, Ghi chú, staff_figures, …)."""
     rows = []
+    extra = list(dict.fromkeys(k for u in problem.units for k in u.attrs))
     for u in problem.units:
         row = {"code": u.code, "name": u.name, "role": u.role.value, "lat": u.lat, "lon": u.lon}
+        row.update({k: u.attrs.get(k, "") for k in extra})
         for d in problem.domains:
             if u.role is Role.LOWLAND:
                 row[f"supply_{d}"] = u.supply.get(d, 0)
@@ -109,9 +112,11 @@ def units_frame(problem: Problem) -> pd.DataFrame:
 
 def summary(problem: Problem, result: Result, scenario_path: str | None,
             warnings: Sequence[MatcherWarning | str] = (), broken: list[str] | None = None,
-            inputs: Mapping[str, str | None] | None = None) -> dict:
+            inputs: Mapping[str, str | None] | None = None, settings: Mapping | None = None) -> dict:
     """The contents of ``summary.json``: status, stages, KPIs, the scenario's rules, the
-    assumptions and sources, and the input warnings.
+    effective ``settings`` (each with value, ``origin`` default or given, and ``from``:
+    :func:`matcher.io.defaults.effective_settings`), the assumptions and sources, and the
+    input warnings.
 
     ``warnings`` (:class:`~matcher.errors.MatcherWarning` or plain text) are grouped by kind:
     ``warnings`` holds one line per group (with the count and the rows), ``warning_details``
@@ -162,6 +167,7 @@ def summary(problem: Problem, result: Result, scenario_path: str | None,
             },
             "domains": list(problem.domains),
         },
+        "settings": dict(settings) if settings is not None else _settings_of(problem, result),
         "assumptions": assumptions,
         "sources": list(problem.sources),
         "assumptions_vi": assumptions_vi,
@@ -176,33 +182,135 @@ def summary(problem: Problem, result: Result, scenario_path: str | None,
     return out
 
 
+def _settings_of(problem: Problem, result: Result) -> dict:
+    """Effective settings when the caller did not say where they came from (library use)."""
+    r = problem.rules
+    values = {"max_distance_km": r.max_distance_km, "max_minutes": r.max_minutes, "detour_factor": r.detour_factor,
+              "distance_metric": r.distance_metric,
+              "lowland_partners": [r.lowland_min_partners, r.lowland_max_partners],
+              "remote_partners": [r.remote_min_partners, r.remote_max_partners],
+              "time_limit_s": result.params.get("time_limit_s")}
+    return {k: {"value": v, "origin": "not recorded", "from": "not recorded"} for k, v in values.items()}
+
+
 def _cell(value):
     """A summary sheet value: numbers stay numbers, anything else is text."""
     return value if isinstance(value, (int, float, str)) else ("" if value is None else str(value))
 
 
-def summary_frame(info: dict) -> pd.DataFrame:
-    """The summary as a two-column sheet (headline figures, stages, assumptions; one row
-    per grouped warning)."""
+def summary_frame(info: dict, lang: str = "en") -> pd.DataFrame:
+    """The summary as a two-column sheet (headline figures, stages, settings, assumptions and
+    sources in ``lang``; one row per grouped warning). ``en`` keeps the machine names."""
+    vi = lang == "vi"
     rows = [(k, info[k]) for k in ("status", "mode", "n_lowland", "n_remote", "n_pairs", "n_locked_pairs",
                                    "min_coverage", "total_shortfall", "total_distance_km",
                                    "longest_distance_km", "solve_seconds", "solver", "created")]
     rows.append(("scenario", info["scenario"]["name"]))
     for s in info["stages"]:
         rows.append((f"stage {s['name']}", f"{s['status']}, value {s['value']}, bound {s['bound']} {s['unit']}"))
-    rows += [("assumption", a) for a in info["assumptions"]]
-    rows += [("source", a) for a in info["sources"]]
+    for name, st in (info.get("settings") or {}).items():
+        how = st["origin"] if st["origin"] != "given" else f"given: {st['from']}"
+        value = st["value"]
+        value = f"{value[0]}..{value[1]}" if isinstance(value, list) else ("none" if value is None else value)
+        rows.append((f"setting {name}", f"{value} ({_word(how, lang) if vi else how})"))
+    rows += [("assumption", a) for a in info["assumptions_vi" if vi else "assumptions"]]
+    rows += [("source", a) for a in info["sources_vi" if vi else "sources"]]
     rows += [("warning", a) for a in info["warnings"]]
     rows += [("broken rule", a) for a in info.get("broken_rules", [])]
+    if vi:
+        rows = [(_item(k, lang), v) for k, v in rows]
     return pd.DataFrame([(k, _cell(v)) for k, v in rows], columns=["item", "value"], dtype=object)
+
+
+def _key(group: str, name: str) -> str:
+    return f"{group}_{name}".replace(" ", "_").replace("(", "").replace(")", "")
+
+
+def _word(text: str, lang: str) -> str:
+    """A word of the tables (role, pair status, default/given) in ``lang``; others as they are."""
+    head, sep, rest = str(text).partition(": ")
+    key = _key("xlsx_word", head)
+    return t(key, lang) + sep + rest if key in STRINGS else text
+
+
+def _item(item: str, lang: str) -> str:
+    """A summary item (``n_pairs``, ``stage balance``, ``setting max_distance_km``) in ``lang``."""
+    key = _key("xlsx_item", item)
+    if key in STRINGS:
+        return t(key, lang)
+    head, _, rest = item.partition(" ")
+    key = _key("xlsx_item", head)
+    return f"{t(key, lang)}: {rest}" if rest and key in STRINGS else item
+
+
+def header(column: str, lang: str) -> str:
+    """The workbook header of a machine column: ``need_it`` -> ``Nhu cầu CB - Công nghệ thông
+    tin`` (vi); ``en`` and columns the planner added keep their names."""
+    if lang == "en":
+        return column
+    key = _key("xlsx_col", column)
+    if key in STRINGS:
+        return t(key, lang)
+    kind, _, domain = column.partition("_")
+    key = _key("xlsx_prefix", kind)
+    return f"{t(key, lang)} - {domain_label(domain, lang)}" if domain and key in STRINGS else column
+
+
+def _numeric(values: pd.Series) -> bool:
+    """Text cells that are all numbers (no code-like leading zero): written as numbers."""
+    present = [v for v in values if isinstance(v, str) and v.strip() != ""]
+    if not present or len(present) != sum(isinstance(v, str) for v in values):
+        return False
+    for v in present:
+        v = v.strip()
+        if len(v) > 1 and v[0] == "0" and v[1].isdigit():
+            return False
+        try:
+            float(v)
+        except ValueError:
+            return False
+    return True
+
+
+def xlsx_sheets(tables: Mapping[str, pd.DataFrame], info: dict, lang: str = "vi",
+                added: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
+    """The sheets of ``plan.xlsx`` in ``lang``: headers and sheet names translated, roles and
+    pair statuses in words of the language, the planner's ``added`` columns kept (numbers as
+    numbers, codes as text), and (vi) a sheet of every header's machine name."""
+    first = summary_frame(info, lang)
+    sheets = {t("xlsx_sheet_summary", lang): first.set_axis([header(c, lang) for c in first.columns], axis=1)}
+    key_rows = []
+    for name, frame in tables.items():
+        out = frame.copy()
+        for col in out.columns:
+            if col in added and _numeric(out[col]):
+                out[col] = pd.to_numeric(out[col].where(out[col].str.strip() != ""))
+            if lang != "en" and col in ("role", "pair_status"):
+                out[col] = out[col].map(lambda v: _word(v, lang))
+        heads, seen = [], set()
+        for col in out.columns:
+            h = header(col, lang)
+            h = h if h not in seen else f"{h} ({col})"
+            seen.add(h)
+            heads.append(h)
+            key_rows.append((t(f"xlsx_sheet_{name}", lang), h, col))
+        out.columns = heads
+        sheets[t(f"xlsx_sheet_{name}", lang)] = out
+    if lang != "en":
+        sheets[t("xlsx_sheet_columns", lang)] = pd.DataFrame(
+            key_rows, columns=[header(c, lang) for c in ("sheet", "header", "column")], dtype=object)
+    return sheets
 
 
 def output_files(problem: Problem, result: Result, scenario_path: str | None,
                  warnings: Sequence[MatcherWarning | str] = (), broken: list[str] | None = None,
-                 why: pd.DataFrame | None = None, inputs: Mapping[str, str | None] | None = None) -> dict:
-    """Every result file by name: CSV tables, summary.json and plan.xlsx (all in one workbook).
+                 why: pd.DataFrame | None = None, inputs: Mapping[str, str | None] | None = None,
+                 lang: str = "vi", settings: Mapping | None = None) -> dict:
+    """Every result file by name: CSV tables, summary.json and plan.xlsx (all in one workbook,
+    in ``lang``: :func:`xlsx_sheets`).
 
-    ``why`` (from :func:`matcher.analysis.explain.why`) adds its columns to pairs.csv."""
+    ``why`` (from :func:`matcher.analysis.explain.why`) adds its columns to pairs.csv;
+    ``settings`` (:func:`matcher.io.defaults.effective_settings`) goes to summary.json."""
     pairs = pairs_frame(problem, result)
     if why is not None:
         extra = why.drop(columns=[c for c in why.columns if c in pairs.columns and c not in ("lowland_code",
@@ -214,11 +322,12 @@ def output_files(problem: Problem, result: Result, scenario_path: str | None,
         "lowland_summary": lowland_frame(problem, result),
         "units": units_frame(problem),
     }
-    info = summary(problem, result, scenario_path, warnings, broken, inputs)
+    info = summary(problem, result, scenario_path, warnings, broken, inputs, settings)
+    added = list(dict.fromkeys(k for u in problem.units for k in u.attrs))
     return {
         **{f"{name}.csv": frame for name, frame in tables.items()},
         "summary.json": info,
-        "plan.xlsx": {"summary": summary_frame(info), **tables},
+        "plan.xlsx": xlsx_sheets(tables, info, lang, added),
     }
 
 

@@ -55,7 +55,7 @@ def test_summary_groups_warnings_with_details():
 def test_summary_sheet_has_one_row_per_grouped_warning():
     """The plan.xlsx summary sheet lists each grouped warning once."""
     p, result = hostile_case()
-    sheet = output_files(p, result, None, [*PADDED, "a plain note"])["plan.xlsx"]["summary"]
+    sheet = output_files(p, result, None, [*PADDED, "a plain note"], lang="en")["plan.xlsx"]["summary"]
     assert list(sheet.loc[sheet["item"] == "warning", "value"]) == [
         "units.csv: 166 codes typed as numbers were zero-padded to 5 digits (rows 2–167)", "a plain note"]
     assert sheet.loc[sheet["item"] == "n_pairs", "value"].item() == 2  # a number, not the text "2"
@@ -90,10 +90,11 @@ def test_integers_are_written_as_integers(tmp_path):
         rows = {r["code"]: r for r in csv.DictReader(fh)}
     assert (rows["01234"]["supply_it"], rows["01234"]["need_it"]) == ("2", "")
     assert (rows["00002"]["supply_it"], rows["00002"]["need_it"]) == ("", "3")
-    ws = load_workbook(out / "plan.xlsx")["units"]
+    ws = load_workbook(out / "plan.xlsx")["Đơn vị"]  # issue 9: the workbook is Vietnamese by default
     header = [c.value for c in ws[1]]
     values = [c.value for c in ws[2]]
-    assert values[header.index("supply_it")] == 2 and isinstance(values[header.index("supply_it")], int)
+    col = header.index("Số CB có thể hỗ trợ - Công nghệ thông tin")
+    assert values[col] == 2 and isinstance(values[col], int)
 
 
 def test_summary_json_is_valid_json(tmp_path):
