@@ -1,7 +1,8 @@
 """Write the office-style fixtures of this folder (issue 9). Run: ``python tests/data/office/build.py``.
 
 Names, codes, coordinates and figures are illustrative (shaped like a Thanh Hóa table), not
-registry facts. ``thanh_hoa.xlsx`` is laid out as a provincial office keeps it; ``thanh_hoa.csv``
+registry facts (the remote units are placed nearer than they are, so the table solves under
+the default 150 km cap). ``thanh_hoa.xlsx`` is laid out as a provincial office keeps it; ``thanh_hoa.csv``
 is the same table in matcher's own columns: both must read to the same Problem.
 """
 
@@ -24,11 +25,11 @@ UNITS = [
     (2, 15001, "Thọ Xuân", "Xã", "đồng bằng", "lowland", 105.5312, 19.9268, 41000, 46.2, 2, None, None, None,
      "đã kết nghĩa 2024"),
     (3, 14971, "Sầm Sơn", "Phường", "Hỗ trợ", "lowland", 105.9043, 19.7411, 62000, 44.9, None, 1, None, None, ""),
-    (4, 15448, "Quan Sơn", "Xã", "Vùng sâu, vùng xa", "remote", 104.9121, 20.2418, 9800, 210.5, None, None, 2, 1,
+    (4, 15448, "Quan Sơn", "Xã", "Vùng sâu, vùng xa", "remote", 105.2521, 20.1018, 9800, 210.5, None, None, 2, 1,
      "huyện nghèo (cũ)"),
-    (5, 14803, "Mường Lát", "Xã", "vùng sâu, vùng xa", "remote", 104.6072, 20.5251, 7600, 172.4, None, None, 1, None,
+    (5, 14803, "Mường Lát", "Xã", "vùng sâu, vùng xa", "remote", 105.3072, 20.2251, 7600, 172.4, None, None, 1, None,
      ""),
-    (6, 15472, "Na Mèo", "Xã", "Nhận hỗ trợ", "remote", 104.9877, 20.3133, 5400, 98.3, None, None, None, 2,
+    (6, 15472, "Na Mèo", "Xã", "Nhận hỗ trợ", "remote", 105.3477, 20.0533, 5400, 98.3, None, None, None, 2,
      "giáp biên giới"),
 ]
 
