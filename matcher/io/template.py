@@ -34,6 +34,7 @@ from ..errors import InputError, ValidationIssue
 from ..i18n import domain_label, fmt_number, t
 from . import registry
 from .cells import _xlsx_value
+from .defaults import DEFAULT_RULES
 from .files import publish_file
 
 DOMAINS = ("it", "digital", "planning", "construction", "finance", "land")
@@ -252,7 +253,8 @@ def _help_rows(tpl: Template, file: str, sheets: dict[str, str]) -> list[tuple[s
             t("tpl_help_staff", lang),
             t("tpl_help_bounds", lang),
             t("tpl_help_counts", lang, check=check, **tpl.counts),
-            t("tpl_help_distance", lang),
+            t("tpl_help_distance", lang, cap=fmt_number(DEFAULT_RULES["max_distance_km"], lang),
+              detour=fmt_number(DEFAULT_RULES["detour_factor"], lang, 1)),
             t("tpl_help_pairs", lang, sheet=sheets["pairs"]),
             t("tpl_help_run", lang, file=file, sheet=sheets["units"]),
             t(head, lang, sheet=sheets["units"], keysheet=sheets["key"]),

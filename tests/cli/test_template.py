@@ -179,3 +179,25 @@ def test_template_says_when_the_suggested_roles_cannot_be_paired(runner, tmp_pat
     assert "cannot all be paired (proven)" in res.output and "matcher diagnose" in res.output
     res = invoke(runner, "template", "--province", "Lai Châu", "--out", tmp_path / "lc.xlsx")
     assert "cannot all be paired" not in res.output
+
+
+def test_pairs_sheet_saved_as_csv_is_read(runner, tmp_path):
+    """issue 9: a locked pair written on the pairs sheet, saved as CSV as the instructions say, is kept by solve."""
+    from matcher.io.template import STATUS_WORDS
+
+    path = tmp_path / "units.xlsx"
+    tpl = write_template(path, ["Lai Châu"])
+    wb = openpyxl.load_workbook(path)
+    units = pd.read_excel(path, dtype=str, keep_default_na=False)
+    role = units.columns[header(wb.worksheets[0]).index(label("role", "vi") if tpl.labels else "role")]
+    code = units.columns[0]
+    low = units.loc[units[role] == ROLE_WORDS["lowland"][tpl.labels], code].iloc[-1]
+    rem = units.loc[units[role] == ROLE_WORDS["remote"][tpl.labels], code].iloc[-1]
+    pairs = pd.DataFrame([[low, rem, STATUS_WORDS["locked"][tpl.labels], "đã kết nghĩa"]],
+                         columns=header(wb.worksheets[1]))
+    pairs.to_csv(tmp_path / "pairs.csv", index=False)
+    out = tmp_path / "out"
+    res = invoke(runner, "solve", path, "--pairs", tmp_path / "pairs.csv", "--out", out, *FAST, "-q")
+    assert res.exit_code == 0, res.output
+    got = pd.read_csv(out / "pairs.csv", dtype=str)
+    assert ((got["lowland_code"] == low) & (got["remote_code"] == rem)).any()
