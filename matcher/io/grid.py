@@ -72,13 +72,16 @@ def _rows(text: str, delimiter: str) -> list[list[str]]:
 def csv_grid(path: Path) -> Grid:
     """Read a CSV file as text cells (blank lines are rows too, as a spreadsheet shows them)."""
     text, note = decode(path, path.read_bytes())
+    forced = re.match(r"sep=(.)\r?\n", text)  # Excel's separator line, not shown as a row
+    if forced:
+        text = text[forced.end():]
     head = text.splitlines()[:HEADER_SCAN_ROWS]
 
     def score(d: str) -> tuple[int, int]:
         rows = _rows("\n".join(head), d) if head else []
         return (max((header_score(r) for r in rows), default=0), max((len(r) for r in rows), default=0))
 
-    delimiter = max((",", ";", "\t"), key=score)
+    delimiter = forced.group(1) if forced else max((",", ";", "\t"), key=score)
     cells = _rows(text, delimiter)
     grid = Grid(cells, [note] if note else [])
     if delimiter != ",":
@@ -201,7 +204,7 @@ def grid_table(path: Path, grid: Grid):
     """The :class:`~matcher.io.tables.Table` of a grid: header row found, rows skipped, cells checked."""
     import pandas as pd
 
-    from .headers import MIN_HEADER_MATCHES, find_header, is_total, looks_like_header
+    from .headers import MIN_HEADER_MATCHES, find_header, is_total, looks_like_header, two_row_header
     from .tables import make_table
 
     cells = grid.cells
@@ -213,6 +216,9 @@ def grid_table(path: Path, grid: Grid):
             hint = (f"row {guess + 1} looks like the header but names no known column: delete the rows above it, "
                     "or name the columns code, name, role, lat, lon (or Mã, Tên, Vai trò, Vĩ độ, Kinh độ)")
     header = [str(x) for x in cells[h]] if cells else []
+    sub = two_row_header(header, cells[h + 1]) if score >= MIN_HEADER_MATCHES and h + 1 < len(cells) else None
+    if sub is not None:  # the group header's row and its sub-headers' row are the header
+        header, h = sub, h + 1
     width = max((len(r) for r in cells[h:]), default=0)
     header += [""] * (width - len(header))
     # a column with neither a header nor any value is no column (trailing separators, spacing columns)
@@ -220,7 +226,11 @@ def grid_table(path: Path, grid: Grid):
             if header[j].strip() or any(j < len(r) and str(r[j]).strip() for r in cells[h + 1:])]
     notes = list(grid.warnings)
     names = _columns(path, [header[j] for j in keep], notes)
-    if h > 0:
+    if sub is not None:
+        notes.append(_note(path, "header_row", f"header read from rows {h}–{h + 1} (group names over sub-names)"
+                           + (f"; row{'s 1–' + str(h - 1) if h > 2 else ' 1'} above it skipped as titles" if h > 1
+                              else "")))
+    elif h > 0:
         notes.append(_note(path, "header_row", f"header read from row {h + 1}; "
                            f"row{'s 1–' + str(h) if h > 1 else ' 1'} above it skipped as titles"))
     code_cols = [j for j, n in enumerate(names) if n.endswith("code")]

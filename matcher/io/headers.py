@@ -140,6 +140,24 @@ def find_header(grid: list[list[str]]) -> tuple[int, int]:
     return (best, max(score, 0)) if score >= MIN_HEADER_MATCHES else (0, max(score, 0))
 
 
+def two_row_header(top: list[str], sub: list[str]) -> list[str] | None:
+    """A group header over sub-headers (``Số CB hỗ trợ`` merged over ``CNTT | Đất đai``) as one row
+    (``Số CB hỗ trợ - CNTT``), when that names more known columns than ``top`` alone; else None."""
+    if not any(str(c).strip() for c in sub) or any(re.fullmatch(r"[-+]?[\d.,]+", str(c).strip()) for c in sub):
+        return None
+    width = max(len(top), len(sub))
+    top = [str(c) for c in top] + [""] * (width - len(top))
+    sub = [str(c) for c in sub] + [""] * (width - len(sub))
+    out, group = [], ""
+    for t, b in zip(top, sub, strict=True):
+        if t.strip():
+            group = t.strip()
+        elif not b.strip():
+            group = ""
+        out.append(f"{group} - {b.strip()}" if b.strip() and group else (t or b))
+    return out if header_score(out) > header_score(top) else None
+
+
 def looks_like_header(grid: list[list[str]]) -> int | None:
     """The index of the first row with the most non-empty text (not number) cells, if any."""
     def texts(row):
@@ -159,7 +177,7 @@ TOTAL_WORDS = {fold(w) for w in ("tổng cộng", "tổng", "cộng", "tổng s�
 
 def is_total(cell: str) -> bool:
     """A cell saying the row is a totals row (``Tổng cộng``, ``Cộng:``, ``Total``)."""
-    return fold(cell) in TOTAL_WORDS
+    return 0 < len(cell) <= 20 and not any(ch.isdigit() for ch in cell) and fold(cell) in TOTAL_WORDS
 
 
 ROLE_WORDS = _folded({

@@ -259,7 +259,7 @@ def read_pairs(path: Path, units: list[Unit], *, sheet: str | None = None,
 
 
 def read_travel(path: Path, units: list[Unit], *, sheet: str | None = None,
-                warnings: list | None = None) -> dict[tuple[str, str], Travel]:
+                warnings: list | None = None, names: UnitNames | None = None) -> dict[tuple[str, str], Travel]:
     """Measured travel per pair; units by code or name."""
     table = read_table(path, sheet)
     _key_columns(table)
@@ -269,7 +269,7 @@ def read_travel(path: Path, units: list[Unit], *, sheet: str | None = None,
         issues.append(ValidationIssue(table.name, table.header_row, "km", None, "need a 'km' or 'minutes' column"))
     if issues:
         table.raise_if(issues)
-    names, notes = UnitNames(units), []
+    names, notes = names or UnitNames(units), []
     out: dict[tuple[str, str], Travel] = {}
     for i, rec in enumerate(table.frame.to_dict("records")):
         key = _code_pair(table, i, rec, names, issues, notes)

@@ -302,3 +302,13 @@ def test_far_unit_is_a_warning_not_an_error(tmp_path):
 def test_tiny_units_have_no_warning():
     """The tiny units are close together: no far-unit warning."""
     assert read_units(TINY / "units.csv")[2] == []
+
+
+def test_issue_9_utf8_with_a_stray_byte_is_not_taken_for_windows_1258(tmp_path):
+    """issue 9: a UTF-8 file with one Latin-1 byte stays 'not UTF-8' (no silent Windows-1258 mojibake)."""
+    data = "code,name,role,lat,lon\n20242,Hải Châu,lowland,16.0,108.2\n".encode()
+    data += b"20209,Thanh Kh\xea,lowland,16,108\n"
+    (tmp_path / "u.csv").write_bytes(data)
+    with pytest.raises(InputError) as info:
+        read_table(tmp_path / "u.csv")
+    assert str(info.value).startswith("u.csv:3: not UTF-8 text")

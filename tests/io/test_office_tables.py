@@ -272,3 +272,30 @@ def test_issue_9_header_under_a_vietnamese_row_of_machine_names(tmp_path):
     wb.save(tmp_path / "t.xlsx")
     units, _, warnings = read_units(tmp_path / "t.xlsx")
     assert [u.code for u in units] == ["14755", "15448"] and "header_alias" not in kinds(warnings)
+
+
+def test_issue_9_group_header_merged_over_domain_sub_headers(tmp_path):
+    """issue 9: 'Số CB hỗ trợ' merged over 'CNTT | Đất đai' (two header rows) reads as supply_it, supply_land."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH"])
+    ws.append(["Mã", "Tên", "Vai trò", "Vĩ độ", "Kinh độ", "Số CB hỗ trợ", None, "Nhu cầu CB", None])
+    ws.append([None, None, None, None, None, "CNTT", "Đất đai", "CNTT", "Đất đai"])
+    ws.merge_cells("F2:G2")
+    ws.merge_cells("H2:I2")
+    ws.append(["14755", "Hạc Thành", "đồng bằng", 19.8, 105.7, 2, 1, None, None])
+    ws.append(["15448", "Quan Sơn", "vùng sâu, vùng xa", 20.1, 105.2, None, None, 1, 2])
+    wb.save(tmp_path / "t.xlsx")
+    units, domains, warnings = read_units(tmp_path / "t.xlsx")
+    assert domains == ("it", "land")
+    assert units[0].supply == {"it": 2, "land": 1} and units[1].need == {"it": 1, "land": 2}
+    assert kinds(warnings)["header_row"].message.startswith("header read from rows 2–3 (group names over sub-names)")
+
+
+def test_issue_9_excel_separator_line_is_honoured(tmp_path):
+    """issue 9: a 'sep=;' first line (Excel) sets the separator and is not a row; rows keep Excel's numbers."""
+    text = (OFFICE / "thanh_hoa_semicolon.csv").read_text(encoding="utf-8-sig")
+    (tmp_path / "thanh_hoa.csv").write_text("sep=;\n" + text, encoding="utf-8")
+    problem, warnings = load_problem(scenario_from_table(tmp_path / "thanh_hoa.csv"))
+    assert problem.units == problem_of("thanh_hoa.csv")[0].units
+    assert kinds(warnings)["blank_as_zero"].rows == (3, 4, 6, 7)

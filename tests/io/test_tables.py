@@ -145,3 +145,14 @@ def test_code_repair_is_the_one_rule():
     """Codes: '.0' dropped, short digit strings zero-padded, anything else kept."""
     assert [repair_code(c) for c in ("4", "20194.0", "1234.0", " 01234 ", "AB1", "123456")] == [
         "00004", "20194", "01234", "01234", "AB1", "123456"]
+
+
+def test_issue_9_missing_column_is_reported_at_the_header_row_under_titles(tmp_path):
+    """issue 9: with two title rows, the header is row 3 and a missing column is reported there."""
+    path = write(tmp_path / "units.csv", "Danh sách,,\nNăm 2025,,\nMã,Tên,Vĩ độ\n20242,Hải Châu,16.07\n")
+    table = read_table(path)
+    assert table.header_row == 3 and table.rows == [4] and list(table.frame.columns) == ["code", "name", "lat"]
+    with pytest.raises(InputError) as info:
+        read_units(path)
+    assert [str(i) for i in info.value.issues] == ["units.csv:3: column 'role': required column is missing",
+                                                   "units.csv:3: column 'lon': required column is missing"]
