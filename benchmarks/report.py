@@ -287,11 +287,14 @@ def progress_line(r: dict, i: int, n: int) -> str:
 
 
 def kept_sections(out: Path) -> str:
-    """Sections other harnesses write into the same file (benchmarks/maps.py), kept as they are."""
+    """Sections written by other harnesses or by hand into the same file, kept as they are:
+    ``maps`` (benchmarks/maps.py) and ``notes`` (what was tried, issue 8)."""
     if not out.exists():
         return ""
     text = out.read_text(encoding="utf-8")
-    begin, end = "<!-- maps:begin -->", "<!-- maps:end -->"
-    if begin not in text or end not in text:
-        return ""
-    return "\n" + text[text.index(begin): text.index(end) + len(end)] + "\n"
+    kept = ""
+    for name in ("notes", "maps"):
+        begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+        if begin in text and end in text:
+            kept += "\n" + text[text.index(begin): text.index(end) + len(end)] + "\n"
+    return kept
