@@ -8,8 +8,10 @@ wanted role are kept, and several left is an error listing the candidates with t
 (and provinces, where the units table has a province column). A name matched only without
 diacritics or without its type word is said in a note (kind ``name_matched``).
 
-``legacy`` (optional) is the hook for the registry: called with a text no unit matches, it
-returns ``(code, note)`` of the 2025 unit a former name became, or None.
+``legacy`` is the hook for the registry: called with a text no unit matches (and not a code),
+it returns ``(code, note)`` of the 2025 unit a former (pre-July-2025) name became, or None.
+The default asks :func:`matcher.io.registry.legacy_unit` when the registry is installed; the
+match is used only if that 2025 unit is in the units table, and its note says so.
 """
 
 from __future__ import annotations
@@ -34,10 +36,23 @@ def _bare(text: str) -> str:
     return TYPE_WORDS.sub("", fold(text))
 
 
+def registry_legacy(text: str) -> tuple[str, str] | None:
+    """``(code, note)`` of the 2025 unit the former unit ``text`` became, from the registry; None if unknown
+    or ambiguous, or when the registry is not installed."""
+    try:
+        from . import registry
+
+        hit = registry.legacy_unit(text)
+    except Exception:  # the registry package is missing or its data unreadable: no legacy lookup
+        return None
+    return None if hit is None else (hit[0], hit[2])
+
+
 class UnitNames:
     """Find units by code or name (see the module docstring)."""
 
-    def __init__(self, units: Iterable[Unit], legacy: Callable[[str], tuple[str, str] | None] | None = None):
+    def __init__(self, units: Iterable[Unit],
+                 legacy: Callable[[str], tuple[str, str] | None] | None = registry_legacy):
         self.units = list(units)
         self.by_code = {u.code: u for u in self.units}
         self.legacy = legacy
@@ -73,7 +88,7 @@ class UnitNames:
                 return None, f"name matches {len(found)} units: {names}; write the code instead", None
             note = None if step == 0 else f"'{text}' read as {self.label(found[0])} (matched by {how})"
             return found[0], None, note
-        if self.legacy is not None:
+        if self.legacy is not None and not code.isdigit():
             hit = self.legacy(text)
             if hit is not None and hit[0] in self.by_code:
                 return self.by_code[hit[0]], None, hit[1]

@@ -299,3 +299,13 @@ def test_issue_9_excel_separator_line_is_honoured(tmp_path):
     problem, warnings = load_problem(scenario_from_table(tmp_path / "thanh_hoa.csv"))
     assert problem.units == problem_of("thanh_hoa.csv")[0].units
     assert kinds(warnings)["blank_as_zero"].rows == (3, 4, 6, 7)
+
+
+def test_issue_9_a_former_name_maps_through_the_legacy_hook_with_a_note():
+    """issue 9: a pre-July-2025 name no unit has is looked up by the legacy hook; its unit must be in the table."""
+    units = read_units(OFFICE / "thanh_hoa.csv")[0]
+    names = UnitNames(units, legacy=lambda text: ("15448", "former Xã Trung Hạ, now Quan Sơn") if text == "Trung Hạ"
+                      else ("99999", "elsewhere"))
+    assert names.find("Trung Hạ", Role.REMOTE) == (units[3], None, "former Xã Trung Hạ, now Quan Sơn")
+    assert names.find("Nơi Khác")[1].startswith("unknown unit code or name")
+    assert UnitNames(units, legacy=None).find("Trung Hạ")[0] is None
