@@ -115,7 +115,9 @@ def test_review_reproducer_big_needs(tmp_path):
     """Review 1, the reviewer's own case: the 105 km pair is not kept; all stages proven."""
     data = Path(__file__).resolve().parent / "data" / "edge" / "big_needs.csv"
     out = tmp_path / "o"
-    res = run("solve", data, "--lowland-min-partners", 0, "--out", out, "--quiet")
+    # issue 9: a bare table now gets the documented 150 km x 1.5; the case was written without a cap, at x 1.0
+    res = run("solve", data, "--lowland-min-partners", 0, "--out", out, "--quiet", "--detour-factor", 1,
+              "--max-distance-km", 100000)
     assert res.exit_code == 0, res.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert [s["status"] for s in summary["stages"]] == ["optimal"] * 3

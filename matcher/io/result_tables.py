@@ -258,8 +258,10 @@ def header(column: str, lang: str) -> str:
 
 def _numeric(values: pd.Series) -> bool:
     """Text cells that are all numbers (no code-like leading zero): written as numbers."""
-    present = [v for v in values if isinstance(v, str) and v.strip() != ""]
-    if not present or len(present) != sum(isinstance(v, str) for v in values):
+    if not all(isinstance(v, str) for v in values):
+        return False
+    present = [v for v in values if v.strip() != ""]
+    if not present:
         return False
     for v in present:
         v = v.strip()

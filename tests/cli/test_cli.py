@@ -363,19 +363,21 @@ def test_bad_option_values_exit_2(runner, tmp_path, args):
 
 
 def test_plan_xlsx_keeps_codes_as_text(solved):
-    """plan.xlsx has every table as a sheet; code cells are text, so leading zeros survive Excel."""
+    """plan.xlsx has every table as a sheet; code cells are text, so leading zeros survive Excel.
+
+    issue 9: the workbook follows --lang (default vi): Vietnamese sheet names and headers."""
     import openpyxl
 
     _, out = solved
     wb = openpyxl.load_workbook(out / "plan.xlsx")
-    assert {"summary", "pairs", "remote_summary", "lowland_summary", "units"} <= set(wb.sheetnames)
-    ws = wb["pairs"]
+    assert {"Tóm tắt", "Các cặp", "Xã vùng sâu, vùng xa", "Xã đồng bằng", "Đơn vị", "Tên cột"} <= set(wb.sheetnames)
+    ws = wb["Các cặp"]
     header = [c.value for c in ws[1]]
-    col = header.index("lowland_code")
+    col = header.index("Mã xã đồng bằng")
     codes = [row[col].value for row in ws.iter_rows(min_row=2)]
     assert codes and all(isinstance(c, str) and len(c) == 5 for c in codes)
-    items = [row[0].value for row in wb["summary"].iter_rows(min_row=2)]
-    assert "assumption" in items
+    items = [row[0].value for row in wb["Tóm tắt"].iter_rows(min_row=2)]
+    assert "Giả định" in items
 
 
 def test_csvt_sidecars_type_codes_as_text(solved):

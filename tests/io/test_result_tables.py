@@ -158,3 +158,74 @@ def test_write_result_protects_the_inputs_mapping(tmp_path):
     with pytest.raises(InputError):
         write_result(tmp_path, p, result, inputs={"pairs": str(tmp_path / "pairs.csv"), "travel": None})
     assert (tmp_path / "pairs.csv").read_text() == "mine\n"
+
+
+# ---- plan.xlsx in the result's language (issue 9) --------------------------------------------------
+
+
+def planner_case():
+    """The hostile case with the planner's own columns (STT, Dân số, a code-like column) and Vietnamese assumptions."""
+    p, result = hostile_case()
+    extra = {"01234": {"STT": "1", "Dân số": "12500", "province_code": "048"},
+             "01235": {"STT": "2", "Dân số": "9800", "province_code": "048"},
+             "00002": {"STT": "3", "Dân số": "", "province_code": "049"}}
+    units = tuple(replace(u, attrs=extra[u.code]) for u in p.units)
+    return replace(p, units=units, assumptions=("English assumption.",),
+                   assumptions_vi=("Giả định tiếng Việt.",)), result
+
+
+def test_plan_xlsx_is_vietnamese_by_default(tmp_path):
+    """issue 9: Vietnamese sheets and headers, a key sheet of machine names, roles in Vietnamese words."""
+    p, result = planner_case()
+    write_result(tmp_path / "out", p, result)
+    wb = load_workbook(tmp_path / "out" / "plan.xlsx")
+    assert wb.sheetnames == ["Tóm tắt", "Các cặp", "Xã vùng sâu, vùng xa", "Xã đồng bằng", "Đơn vị", "Tên cột"]
+    pairs = [c.value for c in wb["Các cặp"][1]]
+    assert pairs[:4] == ["Mã xã đồng bằng", "Tên xã đồng bằng", "Mã xã vùng sâu, vùng xa", "Tên xã vùng sâu, vùng xa"]
+    assert "Số CB hỗ trợ - Công nghệ thông tin" in pairs
+    key = {(r[1].value, r[2].value) for r in wb["Tên cột"].iter_rows(min_row=2)}
+    assert ("Mã xã đồng bằng", "lowland_code") in key and ("Nhu cầu CB - Công nghệ thông tin", "need_it") in key
+    units = wb["Đơn vị"]
+    head = [c.value for c in units[1]]
+    roles = [r[head.index("Vai trò")].value for r in units.iter_rows(min_row=2)]
+    assert roles == ["đồng bằng", "đồng bằng", "vùng sâu, vùng xa"]
+    summary_items = {r[0].value: r[1].value for r in wb["Tóm tắt"].iter_rows(min_row=2)}
+    assert summary_items["Số cặp"] == 2
+    assert "Giả định tiếng Việt." in [r[1].value for r in wb["Tóm tắt"].iter_rows(min_row=2)]
+
+
+def test_plan_xlsx_layout_and_the_planners_columns(tmp_path):
+    """issue 9: every sheet has a frozen header, an autofilter and fitted widths; the planner's columns are kept,
+    numbers as numbers and code-like text (048) as text."""
+    p, result = planner_case()
+    write_result(tmp_path / "out", p, result)
+    wb = load_workbook(tmp_path / "out" / "plan.xlsx")
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+        assert all(8 <= d.width <= 60 for d in ws.column_dimensions.values())
+    units = wb["Đơn vị"]
+    head = [c.value for c in units[1]]
+    rows = [[c.value for c in r] for r in units.iter_rows(min_row=2)]
+    assert [r[head.index("STT")] for r in rows] == [1, 2, 3]
+    assert [r[head.index("Dân số")] for r in rows] == [12500, 9800, None]
+    assert [r[head.index("province_code")] for r in rows] == ["048", "048", "049"]
+    assert [r[head.index("Mã")] for r in rows] == ["01234", "01235", "00002"]
+    with open(tmp_path / "out" / "units.csv", encoding="utf-8-sig", newline="") as fh:
+        assert {"STT", "Dân số", "province_code"} <= set(csv.DictReader(fh).fieldnames)
+
+
+def test_plan_xlsx_in_english_keeps_machine_names():
+    """issue 9: --lang en keeps the machine sheet and column names, English assumptions, no key sheet."""
+    p, result = planner_case()
+    sheets = output_files(p, result, None, lang="en")["plan.xlsx"]
+    assert list(sheets) == ["summary", "pairs", "remote_summary", "lowland_summary", "units"]
+    assert list(sheets["pairs"].columns[:2]) == ["lowland_code", "lowland_name"]
+    assert "English assumption." in list(sheets["summary"]["value"])
+
+
+def test_summary_json_records_settings_when_given():
+    """issue 9: summary.json's settings are the caller's (default or given), else marked not recorded."""
+    p, result = hostile_case()
+    given = {"max_distance_km": {"value": 150.0, "origin": "default", "from": "x"}}
+    assert summary(p, result, None, settings=given)["settings"] == given
+    assert summary(p, result, None)["settings"]["detour_factor"]["origin"] == "not recorded"
