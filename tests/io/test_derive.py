@@ -141,3 +141,10 @@ def test_formula_text_and_rounding():
     assert not bad and isinstance(rule, DeriveRule)
     assert rule.formula() == "round(1 + 2 x a/4), clipped to 1..3"
     assert [rule.value({"a": a}) for a in (-10, 1, 3, 100)] == [1, 2, 3, 3]  # 1.5 -> 2 (half up), 2.5 -> 3
+
+
+def test_rules_follow_vietnamese_role_words(tmp_path):
+    """issue 9: a rule finds its rows by the role however written (`Vùng sâu, vùng xa`, `Đồng bằng`)."""
+    units = UNITS.replace(",lowland,", ",Đồng bằng,").replace(",remote,", ',"Vùng sâu, vùng xa",')
+    p, _ = load_problem(load_scenario(scenario(tmp_path, units=units)))
+    assert {u.code: u.need["it"] for u in p.remote} == {"20001": 8, "20002": 8, "20003": 4}

@@ -176,3 +176,18 @@ def test_pair_within_must_name_a_column_of_the_units_table(tmp_path):
         load_problem(read_scenario(scenario(tmp_path, 'pair_within = "province_code"')))
     assert "column 'province_code': the column that pair_within names is missing" in str(info.value)
     assert lines(scenario(tmp_path, "pair_within = 3"))[0].startswith("scenario.toml: key 'pair_within': value '3'")
+
+
+def test_overrides_record_where_each_setting_came_from(tmp_path):
+    """issue 9: the file's keys are marked with the file, options with their flag, the rest stay default."""
+    from matcher.io.defaults import effective_settings
+    from matcher.io.scenario import load_scenario, with_overrides
+
+    sc = load_scenario(TINY / "scenario.toml")
+    sc = with_overrides(sc, rules={"detour_factor": 1.2, "max_minutes": None}, params={"time_limit_s": 3.0},
+                        origins={"rules.detour_factor": "--detour-factor"})
+    s = effective_settings(sc)
+    assert s["detour_factor"] == {"value": 1.2, "origin": "given", "from": "--detour-factor"}
+    assert s["time_limit_s"]["from"] == "command line"
+    assert s["max_distance_km"]["from"] == "scenario file scenario.toml"
+    assert s["max_minutes"]["origin"] == "default"
