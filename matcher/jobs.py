@@ -144,7 +144,8 @@ def _check_parents(out: Path, option: str) -> None:
 
 def _tables(sc: Scenario) -> dict[str, str | None]:
     """The pairs and travel tables a run used, recorded so that a result can be re-solved."""
-    return {"pairs": str(sc.pairs) if sc.pairs else None, "travel": str(sc.travel) if sc.travel else None}
+    return {"pairs": str(sc.pairs) if sc.pairs else None, "travel": str(sc.travel) if sc.travel else None,
+            "units_sheet": sc.units_sheet}
 
 
 def _origin(sc: Scenario) -> str:
@@ -267,7 +268,8 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
             if settings and time_limit_s is not None:
                 settings["time_limit_s"] = {"value": time_limit_s, "origin": "given", "from": "--time-limit"}
             files = output_files(problem, w.result, origin.get("file"), [], inputs={
-                "pairs": origin.get("pairs_file"), "travel": origin.get("travel_file")}, lang=lang, settings=settings)
+                "pairs": origin.get("pairs_file"), "travel": origin.get("travel_file"),
+                "units_sheet": origin.get("units_sheet")}, lang=lang, settings=settings)
         files.update(whatif_files(w, lang))
         protected = [Path(result_dir) / n for n in PLAN_FILES]
         if origin.get("file"):

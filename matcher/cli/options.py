@@ -30,6 +30,8 @@ ResultDir = Annotated[Path, typer.Argument(help="A folder written by matcher sol
 
 Pairs = Annotated[Optional[Path], typer.Option("--pairs", help="Pairs table (locked/forbidden).")]
 Travel = Annotated[Optional[Path], typer.Option("--travel", help="Travel table (km, minutes).")]
+Sheet = Annotated[Optional[str], typer.Option(
+    "--sheet", help="The units table's XLSX sheet (default: the active visible one; a hidden one only by name).")]
 MaxDistanceKm = Annotated[Optional[float], typer.Option("--max-distance-km", help="Distance cap, road km.")]
 MaxMinutes = Annotated[Optional[float], typer.Option("--max-minutes", help="Travel-time cap, minutes.")]
 DetourFactor = Annotated[Optional[float], typer.Option("--detour-factor", help="Road km per geodesic km.")]
@@ -72,7 +74,7 @@ Why = Annotated[bool, typer.Option(
 
 # setting -> its option: the one table (the scenario's settings are rules.* and params.*)
 SETTINGS = {
-    "pairs": Pairs, "travel": Travel,
+    "pairs": Pairs, "travel": Travel, "sheet": Sheet,
     "rules.max_distance_km": MaxDistanceKm, "rules.max_minutes": MaxMinutes,
     "rules.detour_factor": DetourFactor, "rules.distance_metric": DistanceMetric, "rules.pair_within": PairWithin,
     "rules.lowland_min_partners": LowlandMin, "rules.lowland_max_partners": LowlandMax,
@@ -81,7 +83,7 @@ SETTINGS = {
     "params.time_limit_s": TimeLimit, "params.workers": Workers, "params.seed": Seed,
 }
 GROUPS = {
-    "tables": ("pairs", "travel"),
+    "tables": ("pairs", "travel", "sheet"),
     "rules": ("rules.max_distance_km", "rules.max_minutes", "rules.detour_factor", "rules.distance_metric",
               "rules.remote_max_partners", "rules.lowland_max_partners", "rules.remote_min_partners",
               "rules.lowland_min_partners", "rules.pair_within"),
@@ -203,7 +205,7 @@ class Settings:
         origins = {**{f"rules.{k}": flag(f"rules.{k}") for k in rules},
                    **{f"params.{k}": flag(f"params.{k}") for k in params}}
         return with_overrides(sc, pairs=self.values.get("pairs"), travel=self.values.get("travel"),
-                              rules=rules, params=params, origins=origins)
+                              rules=rules, params=params, origins=origins, units_sheet=self.values.get("sheet"))
 
     def scenario(self, target: Path | None):
         """Check the values, load the scenario (or the default), apply the values."""

@@ -239,3 +239,17 @@ def derive_hook(rules: tuple[DeriveRule, ...], record: Derived):
                                f"{rule.formula()}", table.name, tuple(done)))
 
     return fill
+
+
+def derived_assumptions(derived, table: str) -> dict[str, list[str]]:
+    """One assumption line per derive rule that gave figures, in English and Vietnamese."""
+    from ..i18n import t
+
+    out: dict[str, list[str]] = {"en": [], "vi": []}
+    for rule, rows in derived.rows.values():
+        if rows:
+            for lang in out:
+                out[lang].append(t("assumption_derived", lang, target=rule.target, n=len(rows), rule=rule.key,
+                                   file=rule.source, table=table, formula=rule.formula(),
+                                   scope=t(f"derived_{rule.replace}", lang), note=f" {rule.note}" if rule.note else ""))
+    return out

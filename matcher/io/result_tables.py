@@ -154,6 +154,7 @@ def summary(problem: Problem, result: Result, scenario_path: str | None,
             "file": scenario_path,
             "pairs_file": (inputs or {}).get("pairs"),
             "travel_file": (inputs or {}).get("travel"),
+            "units_sheet": (inputs or {}).get("units_sheet"),  # --sheet, when given (issue 9)
             "max_distance_km": rules.max_distance_km,
             "max_minutes": rules.max_minutes,
             "detour_factor": rules.detour_factor,

@@ -316,7 +316,7 @@ def problem_for_result(result_dir: Path) -> tuple[Problem, SolveParams]:
     sp = view.summary.get("solver_params") or {}
     params = {k: sp.get(k) for k in ("time_limit_s", "workers", "seed")}
     sc = with_overrides(sc, pairs=info.get("pairs_file"), travel=info.get("travel_file"), rules=rules,
-                        params=params)
+                        params=params, units_sheet=info.get("units_sheet"))
     # with_overrides keeps the file's value where the recorded one is None: a cap the run
     # did not have must not come back from the file.
     none_caps = {k: None for k in ("max_distance_km", "max_minutes", "pair_within") if k in info and info[k] is None}

@@ -19,12 +19,12 @@ from types import SimpleNamespace
 from ..errors import InputError, MatcherWarning, ValidationIssue, group_warnings
 from ..model import OBJECTIVES, PairRule, Problem, Role, Rules, SolveParams
 from .defaults import DEFAULT_PARAMS, DEFAULT_RULES
-from .tables import TABLE_SUFFIXES, repair_code, text_problem, visible
+from .tables import TABLE_SUFFIXES, check_input_file, repair_code, text_problem, visible
 
 SCENARIO_KEYS = {
     "name", "units", "pairs", "travel", "max_distance_km", "max_minutes", "detour_factor",
     "distance_metric", "objectives", "tolerance", "partners", "solver", "assumptions", "sources",
-    "assumptions_vi", "sources_vi", "pair_within", "derive",
+    "assumptions_vi", "sources_vi", "pair_within", "derive", "units_sheet", "pairs_sheet",
 }
 PARTNER_KEYS = {"lowland_min", "lowland_max", "remote_min", "remote_max"}
 SOLVER_KEYS = {"time_limit_s", "workers", "seed"}
@@ -57,6 +57,8 @@ class Scenario:
     path: Path | None = None
     origins: Mapping[str, str] = field(default_factory=dict)  # "rules.x"/"params.x" -> where it was given
     derive: tuple = ()  # matcher.io.derive.DeriveRule, from [derive.need_<d>] / [derive.supply_<d>]
+    units_sheet: str | None = None  # the XLSX sheet of the units table (default: the active visible one)
+    pairs_sheet: str | None = None  # the XLSX sheet of the pairs table (the template's 'pairs' sheet, in place)
 
     @property
     def inputs(self) -> list[Path]:
@@ -91,8 +93,7 @@ def read_scenario(path: Path) -> Scenario:
     """Read a scenario TOML; every problem of the file (shape and settings) is reported at once."""
     path = Path(path)
     name = path.name
-    if not path.exists():
-        raise InputError([ValidationIssue(str(path), None, None, None, "file not found")])
+    check_input_file(path)  # a FIFO, device or folder is refused at once (reading one could hang)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
@@ -129,11 +130,13 @@ def read_scenario(path: Path) -> Scenario:
             bad(key, v, f"file not found ({p})")
         return p
 
-    if "name" in data:
-        if not isinstance(data["name"], str):
-            bad("name", data["name"], "expected a string")
-        elif why := text_problem(data["name"], one_line=True):
-            bad("name", visible(data["name"]), why)
+    for key in ("name", "units_sheet", "pairs_sheet"):
+        if key not in data:
+            continue
+        if not isinstance(data[key], str):
+            bad(key, data[key], "expected a string")
+        elif why := text_problem(data[key], one_line=True):
+            bad(key, visible(data[key]), why)
     for key in TEXT_LISTS:
         v = data.get(key, [])
         if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
@@ -167,6 +170,7 @@ def read_scenario(path: Path) -> Scenario:
         rules=Rules(**rules_kw), params=SolveParams(**params_kw), assumptions=tuple(data.get("assumptions", ())),
         sources=tuple(data.get("sources", ())), assumptions_vi=tuple(data.get("assumptions_vi", ())),
         sources_vi=tuple(data.get("sources_vi", ())), path=path.resolve(), origins=origins, derive=derive,
+        units_sheet=data.get("units_sheet"), pairs_sheet=data.get("pairs_sheet"),
     )
 
 
@@ -222,11 +226,12 @@ def _settings(data: Mapping, bad) -> tuple[dict, dict]:
     return rules, params
 
 
-def scenario_from_table(units: Path, pairs: Path | None = None, travel: Path | None = None) -> Scenario:
+def scenario_from_table(units: Path, pairs: Path | None = None, travel: Path | None = None,
+                        units_sheet: str | None = None) -> Scenario:
     units = Path(units)
     return Scenario(name=units.stem, units=units.resolve(),
                     pairs=pairs and Path(pairs).resolve(), travel=travel and Path(travel).resolve(),
-                    rules=Rules(**DEFAULT_RULES), params=SolveParams(**DEFAULT_PARAMS))
+                    rules=Rules(**DEFAULT_RULES), params=SolveParams(**DEFAULT_PARAMS), units_sheet=units_sheet)
 
 
 def load_scenario(target: Path | None) -> Scenario:
@@ -255,12 +260,14 @@ def parse_objectives(text: str | None) -> tuple[str, ...] | None:
 
 
 def parse_pair_args(option: str, items: list[str]) -> list[tuple[str, str]]:
-    """``["20263:20941"]`` -> [("20263", "20941")]; every malformed item reported."""
+    """``["20263:20941"]`` or ``["Hội An:Hùng Sơn"]`` -> pairs of codes or names (resolved
+    against the units later); every malformed item reported."""
     out, issues = [], []
     for item in items:
         lc, sep, rc = item.partition(":")
         if not sep or not lc.strip() or not rc.strip():
-            issues.append(ValidationIssue(option, None, None, item, "expected LOWLAND_CODE:REMOTE_CODE"))
+            issues.append(ValidationIssue(option, None, None, item, "expected LOWLAND:REMOTE, each a unit code or name "
+                                          "(e.g. 20263:20941 or \"Hội An:Hùng Sơn\")"))
         else:
             out.append((repair_code(lc), repair_code(rc)))
     if issues:
@@ -307,8 +314,9 @@ def override_problems(sc: Scenario, *, rules: Mapping | None = None,
 
 
 def with_overrides(sc: Scenario, *, pairs=None, travel=None, rules: Mapping | None = None,
-                   params: Mapping | None = None, origins: Mapping[str, str] | None = None) -> Scenario:
-    """Command-line options win over the scenario file.
+                   params: Mapping | None = None, origins: Mapping[str, str] | None = None,
+                   units_sheet: str | None = None) -> Scenario:
+    """Command-line options win over the scenario file (``units_sheet``: ``--sheet``).
 
     ``origins`` names where each given setting came from (``{"rules.max_distance_km":
     "--max-distance-km"}``); by default ``command line``.
@@ -324,7 +332,7 @@ def with_overrides(sc: Scenario, *, pairs=None, travel=None, rules: Mapping | No
         sc,
         origins={**sc.origins, **{k: (origins or {}).get(k, "command line") for k in given}},
         pairs=Path(pairs).resolve() if pairs else sc.pairs,
-        travel=Path(travel).resolve() if travel else sc.travel,
+        travel=Path(travel).resolve() if travel else sc.travel, units_sheet=units_sheet or sc.units_sheet,
         rules=replace(sc.rules, **{k: v for k, v in (rules or {}).items() if v is not None}),
         params=replace(sc.params, **{k: v for k, v in (params or {}).items() if v is not None}),
     )
@@ -335,22 +343,23 @@ def load_problem(sc: Scenario) -> tuple[Problem, list[MatcherWarning]]:
 
     Returns the problem and its warnings, grouped (one :class:`MatcherWarning` per kind and
     file; ``str(w)`` is its one line)."""
-    from .derive import Derived, derive_hook
+    from .derive import Derived, derive_hook, derived_assumptions
     from .inputs import read_pairs, read_travel, read_units
 
     issues: list[ValidationIssue] = []
     derived = Derived()
     try:
-        units, domains, warnings = read_units(sc.units, fill=derive_hook(sc.derive, derived) if sc.derive else None)
+        units, domains, warnings = read_units(sc.units, sc.units_sheet,
+                                              fill=derive_hook(sc.derive, derived) if sc.derive else None)
     except InputError as e:
         raise InputError(e.issues) from None
     pair_rules: list[PairRule] = []
     travel: dict = {}
-    for path, reader in ((sc.pairs, read_pairs), (sc.travel, read_travel)):
+    for path, reader, sheet in ((sc.pairs, read_pairs, sc.pairs_sheet), (sc.travel, read_travel, None)):
         if path is None:
             continue
-        try:
-            got = reader(path, units)
+        try:  # their reading notes (header row, name matches, …) join the units table's
+            got = reader(path, units, sheet=sheet, warnings=warnings)
         except InputError as e:
             issues += e.issues
             continue
@@ -378,16 +387,3 @@ def load_problem(sc: Scenario) -> tuple[Problem, list[MatcherWarning]]:
     )
     return problem, group_warnings(warnings)
 
-
-def derived_assumptions(derived, table: str) -> dict[str, list[str]]:
-    """One assumption line per derive rule that gave figures, in English and Vietnamese."""
-    from ..i18n import t
-
-    out: dict[str, list[str]] = {"en": [], "vi": []}
-    for rule, rows in derived.rows.values():
-        if rows:
-            for lang in out:
-                out[lang].append(t("assumption_derived", lang, target=rule.target, n=len(rows), rule=rule.key,
-                                   file=rule.source, table=table, formula=rule.formula(),
-                                   scope=t(f"derived_{rule.replace}", lang), note=f" {rule.note}" if rule.note else ""))
-    return out

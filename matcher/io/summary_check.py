@@ -69,7 +69,7 @@ def summary_issues(f: str, s: dict) -> list[ValidationIssue]:
     for key in ("scenario", "solver_params"):
         if key in s and not isinstance(s[key], dict):
             bad(key, s[key], "must be an object")
-    for key in ("file", "pairs_file", "travel_file", "name"):
+    for key in ("file", "pairs_file", "travel_file", "units_sheet", "name"):
         v = s["scenario"].get(key) if isinstance(s.get("scenario"), dict) else None
         if v is not None and not isinstance(v, str):
             bad(f"scenario.{key}", v, "must be text or null")

@@ -255,7 +255,7 @@ def _help_rows(tpl: Template, file: str, sheets: dict[str, str]) -> list[tuple[s
             t("tpl_help_counts", lang, check=check, **tpl.counts),
             t("tpl_help_distance", lang, cap=fmt_number(DEFAULT_RULES["max_distance_km"], lang),
               detour=fmt_number(DEFAULT_RULES["detour_factor"], lang, 1)),
-            t("tpl_help_pairs", lang, sheet=sheets["pairs"]),
+            t("tpl_help_pairs", lang, sheet=sheets["pairs"], file=file),
             t("tpl_help_run", lang, file=file, sheet=sheets["units"]),
             t(head, lang, sheet=sheets["units"], keysheet=sheets["key"]),
         ]
