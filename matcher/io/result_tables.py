@@ -199,6 +199,23 @@ def _cell(value):
     return value if isinstance(value, (int, float, str)) else ("" if value is None else str(value))
 
 
+def warning_text(d: Mapping, lang: str) -> str:
+    """A grouped warning (an entry of ``warning_details``) in ``lang``: in Vietnamese the sentence
+    ``warn_<kind>`` of strings.toml with the file, count and rows (``{en}`` in it: the English
+    specifics, e.g. which row held the header); otherwise, or for a kind without one, the English line."""
+    from ..errors import _ranges
+
+    line, key = str(d.get("message", "")), f"warn_{d.get('kind')}"
+    if lang == "en" or key not in STRINGS:
+        return line
+    rows, source = tuple(d.get("rows") or ()), str(d.get("source") or "")
+    head = f"{source}: " if source else ""
+    n = f"{d.get('count')} " if (d.get("count") or 1) > 1 or rows else ""
+    where = f" (row{'s' if len(rows) > 1 else ''} {_ranges(rows)})" if rows else ""
+    core = line[len(head + n):len(line) - len(where)] if line.startswith(head + n) and line.endswith(where) else line
+    return f"{head}{n}{t(key, lang, en=core)}" + (f" ({t('warn_rows', lang)} {_ranges(rows)})" if rows else "")
+
+
 def summary_frame(info: dict, lang: str = "en") -> pd.DataFrame:
     """The summary as a two-column sheet (headline figures, stages, settings, assumptions and
     sources in ``lang``; one row per grouped warning). ``en`` keeps the machine names."""
@@ -216,7 +233,9 @@ def summary_frame(info: dict, lang: str = "en") -> pd.DataFrame:
         rows.append((f"setting {name}", f"{value} ({_word(how, lang) if vi else how})"))
     rows += [("assumption", a) for a in info["assumptions_vi" if vi else "assumptions"]]
     rows += [("source", a) for a in info["sources_vi" if vi else "sources"]]
-    rows += [("warning", a) for a in info["warnings"]]
+    details = info.get("warning_details") or []
+    rows += [("warning", warning_text(d, lang)) for d in details] if len(details) == len(info["warnings"]) \
+        else [("warning", a) for a in info["warnings"]]
     rows += [("broken rule", a) for a in info.get("broken_rules", [])]
     if vi:
         rows = [(_item(k, lang), v) for k, v in rows]
