@@ -331,7 +331,8 @@ def with_overrides(sc: Scenario, *, pairs=None, travel=None, rules: Mapping | No
     return replace(
         sc,
         origins={**sc.origins, **{k: (origins or {}).get(k, "command line") for k in given}},
-        pairs=Path(pairs).resolve() if pairs else sc.pairs,
+        pairs=Path(pairs).resolve() if pairs else sc.pairs,  # pairs_sheet names a sheet of the file's own table
+        pairs_sheet=sc.pairs_sheet if not pairs or Path(pairs).resolve() == sc.pairs else None,
         travel=Path(travel).resolve() if travel else sc.travel, units_sheet=units_sheet or sc.units_sheet,
         rules=replace(sc.rules, **{k: v for k, v in (rules or {}).items() if v is not None}),
         params=replace(sc.params, **{k: v for k, v in (params or {}).items() if v is not None}),

@@ -107,6 +107,35 @@ def test_template_pairs_sheet_read_in_place(tmp_path):
         (codes["lowland"], codes["remote"], "forbidden")]
 
 
+def test_pairs_sheet_solves_rebuilds_and_yields_to_pairs_option(tmp_path):
+    """issue 9: pairs_sheet of the scenario's own pairs workbook: solve keeps its locked pair, the result folder
+    rebuilds, and --pairs OTHER.csv reads that file (the sheet name belongs to the scenario's file)."""
+    from matcher.io.resultdir import problem_for_result
+    from matcher.io.scenario import with_overrides
+
+    units = pd.read_csv(TINY / "units.csv", dtype=str, keep_default_na=False)
+    wb = openpyxl.Workbook()
+    wb.active.append(list(units.columns))
+    for row in units.itertuples(index=False):
+        wb.active.append(list(row))
+    wp = wb.create_sheet("Cặp")
+    wp.append(["lowland_code", "remote_code", "status"])
+    wp.append(["20209", "20458", "giữ"])
+    wb.save(tmp_path / "units.xlsx")
+    path = write(tmp_path / "s.toml", 'units = "units.xlsx"\npairs = "units.xlsx"\npairs_sheet = "Cặp"\n'
+                                            'max_distance_km = 160\n')
+    out = tmp_path / "out"
+    res = invoke("solve", path, "--out", out, *FAST)
+    assert res.exit_code == 0, res.output
+    got = pd.read_csv(out / "pairs.csv", dtype=str)
+    assert ((got["lowland_code"] == "20209") & (got["remote_code"] == "20458")).any()
+    problem, _ = problem_for_result(out)
+    assert problem.locked == {("20209", "20458")}
+    other = with_overrides(read_scenario(path), pairs=TINY / "pairs.csv")
+    assert other.pairs_sheet is None
+    assert ("20242", "20443") in load_problem(other)[0].locked
+
+
 def test_pairs_reading_notes_reach_the_warnings(tmp_path):
     """issue 9: a pairs table's reading notes (header under a title row, loose name match) are not lost."""
     write(tmp_path / "pairs.csv", "Danh sách cặp,,\nlowland_code,remote_code,status\nHai Chau,Hung Son,giữ\n")
