@@ -45,8 +45,8 @@ def print_result(problem, result, written) -> None:
 
     typer.echo(result.summary())
     if result.params.get("stopped_by_wall_clock"):
-        typer.echo("warning: the machine was so busy that the wall-clock guard (3 x --time-limit + 10 s) "
-                   "stopped the solver; this plan may differ from an idle run's (summary.json: "
+        typer.echo("warning: the --time-limit deadline stopped the solver before its counted work was done "
+                   "(a busy or slower machine); this plan may differ from an idle run's (summary.json: "
                    "solver_params.stopped_by_wall_clock)", err=True)
     if result.status.has_solution:
         k = kpis(problem, result)

@@ -110,7 +110,7 @@ def test_a_wall_clock_stop_is_said_on_screen_and_in_summary(runner, tmp_path, mo
     out = tmp_path / "out"
     res = invoke(runner, "solve", TINY / "scenario.toml", "--out", out, "--quiet", *FAST)
     assert res.exit_code == 0, res.output
-    assert "wall-clock guard" in res.output
+    assert "deadline stopped the solver" in res.output
     import json
 
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
