@@ -448,4 +448,4 @@ def test_whatif_swap_writes_the_new_plan(runner, default_result, tmp_path):
 def test_whatif_bad_pair_argument_exit_2(runner, default_result):
     """A malformed --force is bad input."""
     result = invoke(runner, "whatif", default_result, "--force", "20263")
-    assert result.exit_code == 2 and "LOWLAND_CODE:REMOTE_CODE" in result.output
+    assert result.exit_code == 2 and "LOWLAND:REMOTE" in result.output

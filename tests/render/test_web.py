@@ -208,7 +208,8 @@ def test_repairs_travel_as_a_count(repairs_map, maps):
     """issue 7: the page gets the number of repairs, not the warning lines."""
     _, _, data = data_block(repairs_map.read_text(encoding="utf-8"))
     assert data["meta"]["repairs"] == 166
-    assert "zero-padded" not in json.dumps(data)
+    # the page's string catalogue (every key, for the language toggle) may name the kind; the data may not
+    assert "zero-padded" not in json.dumps({k: v for k, v in data.items() if k != "strings"})
     assert data_block(maps["points"].read_text(encoding="utf-8"))[2]["meta"]["repairs"] == 0
 
 
