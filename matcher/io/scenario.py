@@ -10,7 +10,6 @@ wraps each problem the model finds with the file and key, every one reported at 
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from types import SimpleNamespace
 from ..errors import InputError, MatcherWarning, ValidationIssue, group_warnings
 from ..model import OBJECTIVES, PairRule, Problem, Role, Rules, SolveParams
 from .defaults import DEFAULT_PARAMS, DEFAULT_RULES
+from .extends import read_chain
 from .tables import TABLE_SUFFIXES, check_input_file, repair_code, text_problem, visible
 
 SCENARIO_KEYS = {
@@ -94,10 +94,7 @@ def read_scenario(path: Path) -> Scenario:
     path = Path(path)
     name = path.name
     check_input_file(path)  # a FIFO, device or folder is refused at once (reading one could hang)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise InputError([ValidationIssue(name, None, None, None, f"not valid TOML: {e}")]) from e
+    data = read_chain(path)  # with ``extends = "base.toml"`` merged in (matcher.io.extends)
     issues: list[ValidationIssue] = []
 
     def bad(key, value, msg):
