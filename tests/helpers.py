@@ -103,3 +103,10 @@ def _locked_idx(p: Problem):
     li = {u.code: i for i, u in enumerate(p.lowland)}
     ri = {u.code: i for i, u in enumerate(p.remote)}
     return [(li[a], ri[b]) for a, b in p.locked]
+
+
+def invoke(runner, *args):
+    """Run the ``matcher`` CLI in-process with every argument as text."""
+    from matcher.cli import app
+
+    return runner.invoke(app, [str(a) for a in args])

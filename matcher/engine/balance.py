@@ -28,7 +28,7 @@ from ..model import STAGES, Problem, Role
 from ..result import Pair, StageResult, Status
 from .backends import MIN_WORK, CpBackend, Ctx, cp_solve, lp, lp_trusted, mip
 from .formulation import Kept
-from .lns import floors, improve
+from .lns import at_level, improve
 from .plan import Plan, complete, make_plan, read_solution
 
 MIP_SHARE = 0.8  # of a probe's work given to SCIP before CP-SAT takes over ...
@@ -135,8 +135,7 @@ def _plan_on(ctx: Ctx, on: set[int]) -> Plan:
             give = min(problem.lowland[c.li].supply[d], room[c.ri, d])
             yv[k, d] = give
             room[c.ri, d] -= give
-    cv = {(ri, d): problem.remote[ri].need[d] - room.get((ri, d), problem.remote[ri].need[d])
-          for (ri, d) in (*ix.gives, *((cands[k].ri, d) for k, d, _, _ in ix.y_specs))}
+    cv = {(ri, d): problem.remote[ri].need.get(d, 0) - r for (ri, d), r in room.items()}
     return make_plan(ctx, on, yv, cv)
 
 
@@ -164,7 +163,7 @@ def stage_balance(ctx: Ctx, kept: Kept, work: float) -> StageOutcome:
     plan = _start_tight(ctx, kept, TIGHT_SHARE * work) if not ctx.fixed else None
     status = Status.FEASIBLE
     if plan is None:
-        answer, plan = probe(ctx, with_floors(kept, _max(kept.floors, floors(problem, Fraction(0)))), a.left())
+        answer, plan = probe(ctx, with_floors(kept, at_level(problem, kept, Fraction(0))), a.left())
         if answer is not Probe.FOUND:
             status = Status.INFEASIBLE if answer is Probe.OUT_OF_REACH else Status.UNKNOWN
             stage = StageResult("balance", status, None, None, time.perf_counter() - start, UNIT)
@@ -191,7 +190,7 @@ def stage_balance(ctx: Ctx, kept: Kept, work: float) -> StageOutcome:
                 ctx.say(f"  balance: proven that no plan beats {float(best):.4f}")
                 status = Status.OPTIMAL
                 break
-        strict = _max(kept.floors, floors(problem, best, strictly_better=True))
+        strict = at_level(problem, kept, best, strictly_better=True)
         answer, got = probe(ctx, with_floors(kept, strict), max(MIN_WORK, left()))
         if answer is Probe.FOUND:
             plan, best = got, min_ratio(problem, tuple(got[0]))
@@ -213,7 +212,7 @@ def stage_balance(ctx: Ctx, kept: Kept, work: float) -> StageOutcome:
     tol = problem.rules.tolerances.get("balance", 0.0)
     keep_at = best * (1 - Fraction(tol).limit_denominator(10**6))
     stage = StageResult("balance", status, float(best), bound, time.perf_counter() - start, UNIT)
-    return StageOutcome(stage, tuple(plan[0]), plan[1], with_floors(kept, _max(kept.floors, floors(problem, keep_at))))
+    return StageOutcome(stage, tuple(plan[0]), plan[1], with_floors(kept, at_level(problem, kept, keep_at)))
 
 
 def _bisect(ctx: Ctx, kept: Kept, plan: Plan, best: Fraction, work: float) -> tuple[Plan, Fraction, bool]:
@@ -229,8 +228,8 @@ def _bisect(ctx: Ctx, kept: Kept, plan: Plan, best: Fraction, work: float) -> tu
             return plan, best, True
         if a.left() <= MIN_WORK or ctx.out_of_wall():
             break
-        strict = _max(kept.floors, floors(problem, best, strictly_better=True))
-        fl = _max(kept.floors, floors(problem, (best + hi) / 2))
+        strict = at_level(problem, kept, best, strictly_better=True)
+        fl = at_level(problem, kept, (best + hi) / 2)
         decisive = all(fl.get(r, 0) <= k for r, k in strict.items())
         if decisive:
             fl = strict
@@ -255,12 +254,8 @@ def _lp_proves(ctx: Ctx, kept: Kept, best: Fraction, a: Allowance) -> bool:
         return True
     if not lp_trusted(ctx.problem):
         return False
-    strict = _max(kept.floors, floors(ctx.problem, best, strictly_better=True))
+    strict = at_level(ctx.problem, kept, best, strictly_better=True)
     return not lp(ctx, with_floors(kept, strict), None, max(MIN_WORK, a.left())).feasible
-
-
-def _max(a: dict[int, int], b: dict[int, int]) -> dict[int, int]:
-    return {k: max(a.get(k, 0), b.get(k, 0)) for k in {*a, *b}}
 
 
 def _upper_bound(ctx: Ctx, kept: Kept, best: Fraction, until: float, steps: int = UPPER_BOUND_STEPS) -> float:
@@ -271,7 +266,7 @@ def _upper_bound(ctx: Ctx, kept: Kept, best: Fraction, until: float, steps: int 
     lo, hi = best, Fraction(1)
 
     def feasible_at(level: Fraction) -> bool:
-        fl = _max(kept.floors, floors(ctx.problem, level))
+        fl = at_level(ctx.problem, kept, level)
         return lp(ctx, with_floors(kept, fl), None, max(MIN_WORK, until - ctx.spent)).feasible
 
     if not lp_trusted(ctx.problem) or feasible_at(hi):

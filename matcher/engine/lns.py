@@ -57,6 +57,12 @@ def floors(problem: Problem, v: Fraction, strictly_better: bool = False) -> dict
     return out
 
 
+def at_level(problem: Problem, kept: Kept, v: Fraction, strictly_better: bool = False) -> dict[int, int]:
+    """The floors of level ``v`` (or strictly better) on top of the floors ``kept`` already holds."""
+    fl = floors(problem, v, strictly_better)
+    return {k: max(kept.floors.get(k, 0), fl.get(k, 0)) for k in {*kept.floors, *fl}}
+
+
 def _coverage(problem: Problem, plan: Plan) -> list[int]:
     cov = covered(problem, tuple(plan[0]))
     return [sum(cov[r.code].values()) for r in problem.remote]
@@ -75,7 +81,7 @@ def improve(ctx: Ctx, kept: Kept, plan: Plan, until: float,
     the widest neighbourhood find nothing, or ``proven(v)`` says no plan beats ratio ``v``
     (asked at every new level). ``rng`` (seeded from the solve's seed when not given) picks
     the targets. Returns the best plan and whether it is proven optimal."""
-    problem, cands = ctx.problem, ctx.cands
+    problem = ctx.problem
     if max((r.total_need for r in problem.remote), default=0) > MAX_RATIO_NEED:
         return plan, False
     rng = rng or random.Random(ctx.params.seed)
@@ -85,7 +91,7 @@ def improve(ctx: Ctx, kept: Kept, plan: Plan, until: float,
         if best >= 1 or proven(best):
             return plan, True
         strict = floors(problem, best, strictly_better=True)
-        base = _Base.of(ctx.build(CpBackend(), Kept(_max(kept.floors, floors(problem, best)),
+        base = _Base.of(ctx.build(CpBackend(), Kept(at_level(problem, kept, best),
                                                     kept.max_shortfall, kept.max_distance)))
         lifted, stall = False, 0
         while ctx.spent < until and stall < STALL_ROUNDS and not ctx.out_of_wall():
@@ -97,9 +103,7 @@ def improve(ctx: Ctx, kept: Kept, plan: Plan, until: float,
                 break
             target = low[rng.randrange(len(low))]
             freed = _neighbourhood(ctx, on, target, set(low), size, rng)
-            # their partners, and every lowland unit with room for another partner
-            partners = {cands[k].li for k in on if cands[k].ri in freed} | _spare(ctx, on)
-            free = {k for k, c in enumerate(cands) if c.ri in freed and c.li in partners}
+            free = _free_pairs(ctx, on, freed)
             before = sum(cov[ri] >= strict[ri] for ri in freed if ri in strict)
             got = _round(ctx, base, on, free, freed, strict, plan[1])
             if got is not None:
@@ -109,13 +113,24 @@ def improve(ctx: Ctx, kept: Kept, plan: Plan, until: float,
                     plan, size, stall = got, max(MIN_SIZE, size - 1), 0
                     ctx.hint = plan[1]
                     continue
-            widest = min(MAX_SIZE, len(strict))
-            stall = stall + 1 if size >= widest else 0
-            size = min(widest, size + 1)
+            size, stall = _wider(size, stall, min(MAX_SIZE, len(strict)))
         if not lifted:
             break
         ctx.say(f"  balance: neighbourhood search reached {float(min_ratio(problem, tuple(plan[0]))):.4f}")
     return plan, False
+
+
+def _free_pairs(ctx: Ctx, on: set[int], freed: set[int]) -> set[int]:
+    """The pairs a round may change: between the freed remote units and their current partners,
+    or lowland units with room for another partner."""
+    cands = ctx.cands
+    partners = {cands[k].li for k in on if cands[k].ri in freed} | _spare(ctx, on)
+    return {k for k, c in enumerate(cands) if c.ri in freed and c.li in partners}
+
+
+def _wider(size: int, stall: int, widest: int) -> tuple[int, int]:
+    """After a round without progress: one more unit freed, and the stall counted at the widest."""
+    return min(widest, size + 1), stall + 1 if size >= widest else 0
 
 
 def _spare(ctx: Ctx, on: set[int]) -> set[int]:
@@ -124,10 +139,6 @@ def _spare(ctx: Ctx, on: set[int]) -> set[int]:
     for k in on:
         count[ctx.cands[k].li] = count.get(ctx.cands[k].li, 0) + 1
     return {li for li, u in enumerate(ctx.problem.lowland) if count.get(li, 0) < ctx.problem.partner_bounds(u)[1]}
-
-
-def _max(a: dict[int, int], b: dict[int, int]) -> dict[int, int]:
-    return {k: max(a.get(k, 0), b.get(k, 0)) for k in {*a, *b}}
 
 
 def _neighbourhood(ctx: Ctx, on: set[int], target: int, low: set[int], size: int, rng: random.Random) -> set[int]:
@@ -227,7 +238,7 @@ def improve_sum(ctx: Ctx, kept: Kept, plan: Plan, objective: str, until: float,
     ``distance``: least total cost, then most covered need), under every kept constraint.
     A round is kept when ``value`` (the stage's integer figure) falls. Stops at ``until``
     or after ``STALL_ROUNDS`` rounds in a row without progress at the widest neighbourhood."""
-    problem, cands = ctx.problem, ctx.cands
+    problem = ctx.problem
     rng = random.Random(ctx.params.seed)
     base = _Base.of(ctx.build(CpBackend(), kept))
     cost = ctx.index.cost
@@ -237,8 +248,7 @@ def improve_sum(ctx: Ctx, kept: Kept, plan: Plan, objective: str, until: float,
     while ctx.spent < until and stall < STALL_ROUNDS and not ctx.out_of_wall() and n_remote:
         on = _chosen(ctx, plan)
         freed = _neighbourhood(ctx, on, rng.randrange(n_remote), set(), size, rng)
-        partners = {cands[k].li for k in on if cands[k].ri in freed} | _spare(ctx, on)
-        free = {k for k, c in enumerate(cands) if c.ri in freed and c.li in partners}
+        free = _free_pairs(ctx, on, freed)
         m = _fixed_copy(base, on, free)
         if objective == "distance":
             dist = sum(cost[k] * m.get_bool_var_from_proto_index(base.x_index[k]) for k in sorted(free))
@@ -250,7 +260,5 @@ def improve_sum(ctx: Ctx, kept: Kept, plan: Plan, objective: str, until: float,
             plan, best, size, stall = got, value(got), max(MIN_SIZE, size - 1), 0
             ctx.hint = plan[1]
             continue
-        widest = min(MAX_SIZE, n_remote)
-        stall = stall + 1 if size >= widest else 0
-        size = min(widest, size + 1)
+        size, stall = _wider(size, stall, min(MAX_SIZE, n_remote))
     return plan

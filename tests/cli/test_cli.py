@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import typer.main
-from typer.testing import CliRunner
+from helpers import invoke
 
 from matcher import __version__
 from matcher.cli import app
@@ -17,15 +17,6 @@ TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
 FAST = ["--time-limit", "5", "--workers", "1"]
 OUTPUT_FILES = {"pairs.csv", "remote_summary.csv", "lowland_summary.csv", "units.csv", "summary.json", "plan.xlsx",
                 "pairs.csvt", "remote_summary.csvt", "lowland_summary.csvt", "units.csvt"}
-
-
-@pytest.fixture(scope="module")
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-def invoke(runner: CliRunner, *args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def target_args(case) -> list:

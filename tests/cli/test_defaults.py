@@ -6,25 +6,14 @@ import json
 import tomllib
 from pathlib import Path
 
-import pytest
+from helpers import invoke
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
-from matcher.cli import app
 from matcher.io.defaults import DEFAULT_RULES, effective_settings
 from matcher.io.scenario import default_scenario_path, load_scenario
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
 FAST = ["--time-limit", "5", "--workers", "1"]
-
-
-@pytest.fixture(scope="module")
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-def invoke(runner: CliRunner, *args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def test_the_defaults_are_the_documented_scenario():

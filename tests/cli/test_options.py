@@ -7,21 +7,12 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from typer.testing import CliRunner
+from helpers import invoke
 
 from matcher.cli import app
 from matcher.cli.options import GROUPS, SETTINGS, Settings, flag
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
-
-
-@pytest.fixture(scope="module")
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-def invoke(runner: CliRunner, *args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture

@@ -5,22 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from helpers import invoke
 
-from matcher.cli import app, show_warnings
+from matcher.cli import show_warnings
 from matcher.errors import MatcherWarning
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
 FAST = ["--time-limit", "5", "--workers", "1"]
-
-
-@pytest.fixture(scope="module")
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-def invoke(runner: CliRunner, *args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def warning_lines(output: str) -> list[str]:

@@ -7,9 +7,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
+from helpers import invoke
 
-from matcher.cli import app
 from matcher.io import registry
 from matcher.io.template import (
     ROLE_WORDS,
@@ -21,15 +20,6 @@ from matcher.io.template import (
 )
 
 FAST = ["--time-limit", "5", "--workers", "1"]
-
-
-@pytest.fixture(scope="module")
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-def invoke(runner, *args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def header(ws) -> list[str]:
