@@ -31,6 +31,7 @@ from .engine.parts import solve_parts as solve  # independent parts solved apart
 from .errors import InputError, ValidationIssue, group_warnings
 from .io.defaults import effective_settings
 from .io.files import publish_file, write_outputs
+from .io.history import now_utc, result_record, run_record
 from .io.inputs import read_plan
 from .io.result_tables import output_files
 from .io.scenario import Scenario, load_problem, load_scenario
@@ -42,7 +43,8 @@ Progress = Callable[[str], None] | None
 Warn = Callable[[list], None] | None
 
 PLAN_FILES = ("pairs.csv", "pairs.csvt", "remote_summary.csv", "remote_summary.csvt", "lowland_summary.csv",
-              "lowland_summary.csvt", "units.csv", "units.csvt", "summary.json", "plan.xlsx")
+              "lowland_summary.csvt", "units.csv", "units.csvt", "summary.json", "plan.xlsx", "plan.gpkg",
+              "pairs.geojson")
 MAP_SUFFIXES = (".png", ".pdf", ".svg", ".html")
 
 
@@ -174,6 +176,7 @@ def run_solve(sc: Scenario, out: Path, lang: str = "vi", why: bool = False, prog
     When no plan is found in the time limit, nothing is written.
     """
     check_out_dir(out)
+    started = now_utc()
     problem, warns = load(sc, warn)
     if progress:
         progress(f"{problem.name}: {len(problem.lowland)} lowland, {len(problem.remote)} remote, "
@@ -188,7 +191,7 @@ def run_solve(sc: Scenario, out: Path, lang: str = "vi", why: bool = False, prog
                 progress("explaining every pair (one re-solve per new pair) ...")
             reasons = explain(problem, result, sc.params)
         files = output_files(problem, result, _origin(sc), warns, why=reasons, inputs=_tables(sc), lang=lang,
-                             settings=effective_settings(sc))
+                             settings=effective_settings(sc), run=run_record(sc, started=started))
         written = write_outputs(out, files, sc.inputs, drop=DIAGNOSIS_FILES)
         return SolveOutcome(problem, result, group_warnings(warns), written)
     if result.status is Status.INFEASIBLE:
@@ -207,12 +210,13 @@ def run_solve(sc: Scenario, out: Path, lang: str = "vi", why: bool = False, prog
 def run_evaluate(sc: Scenario, plan: Path, out: Path, warn: Warn = None, lang: str = "vi") -> EvaluateOutcome:
     """Score the hand-made ``plan`` (a table with lowland_code, remote_code) and publish it to ``out``."""
     check_out_dir(out)
+    started = now_utc()
     problem, warns = load(sc, warn)
     pairs = read_plan(plan, problem)
     result = evaluate(problem, pairs, sc.params)
     broken = broken_rules(problem, result)
     files = output_files(problem, result, _origin(sc), warns, broken, inputs=_tables(sc), lang=lang,
-                         settings=effective_settings(sc))
+                         settings=effective_settings(sc), run=run_record(sc, started=started, plan=plan))
     written = write_outputs(out, files, [*sc.inputs, Path(plan)])
     return EvaluateOutcome(problem, result, broken, group_warnings(warns), written)
 
@@ -253,6 +257,7 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
     from .render.text import whatif_files, whatif_markdown
 
     check_out_dir(out)
+    started = now_utc()
     problem, params = problem_for_result(result_dir)
     if time_limit_s is not None:
         params = replace(params, time_limit_s=time_limit_s)
@@ -269,7 +274,8 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
                 settings["time_limit_s"] = {"value": time_limit_s, "origin": "given", "from": "--time-limit"}
             files = output_files(problem, w.result, origin.get("file"), [], inputs={
                 "pairs": origin.get("pairs_file"), "travel": origin.get("travel_file"),
-                "units_sheet": origin.get("units_sheet")}, lang=lang, settings=settings)
+                "units_sheet": origin.get("units_sheet")}, lang=lang, settings=settings,
+                run=result_record(result_dir, started))
         files.update(whatif_files(w, lang))
         protected = [Path(result_dir) / n for n in PLAN_FILES]
         if origin.get("file"):

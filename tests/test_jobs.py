@@ -15,7 +15,8 @@ from matcher.result import Status
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny"
 PLAN = {"pairs.csv", "remote_summary.csv", "lowland_summary.csv", "units.csv", "summary.json", "plan.xlsx",
-        "pairs.csvt", "remote_summary.csvt", "lowland_summary.csvt", "units.csvt"}
+        "pairs.csvt", "remote_summary.csvt", "lowland_summary.csvt", "units.csvt",
+        "plan.gpkg", "pairs.geojson"}  # issue 10: the plan for QGIS
 DIAGNOSIS = {"diagnosis.json", "diagnosis.md"}
 
 

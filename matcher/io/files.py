@@ -27,9 +27,9 @@ from .cells import (
     output_names,
     unescape_text,
     write_csv,
-    write_one,
     write_xlsx,
 )
+from .cells import write_one as write_cells
 
 DIR_MODE = 0o755
 _UID = os.getuid() if hasattr(os, "getuid") else -1
@@ -40,6 +40,23 @@ __all__ = ["clean_leftovers", "csv_frame", "csvt_text", "escape_text", "json_tex
 TEMP = re.compile(r"^\.matcher-(?P<kind>tmp|old)-(?P<name>.+)-(?P<pid>\d+)-(?P<rand>[0-9a-f]{8})(?P<ext>\.[^-]*)?$")
 # the names tempfile.mkdtemp/mkstemp(prefix=".matcher-") gave in the previous release
 LEGACY = re.compile(r"^\.matcher-[a-z0-9_]{8}(\.png|\.pdf|\.svg|\.html|\.md|\.json|\.csv|\.xlsx)?$")
+
+
+def write_one(target: Path, content) -> list[Path]:
+    """Write one output by its suffix (:func:`matcher.io.cells.write_one`), and the geographic
+    files (issue 10, :mod:`matcher.io.geo_out`): ``.gpkg`` a mapping of layer name to
+    GeoDataFrame, ``.geojson`` a GeoDataFrame (GeoJSON text or a dict is written as JSON text)."""
+    target = Path(target)
+    if target.suffix == ".gpkg" or (target.suffix == ".geojson" and hasattr(content, "geometry")):
+        from .geo_out import write_geojson, write_gpkg
+
+        paths = write_gpkg(target, content) if target.suffix == ".gpkg" else write_geojson(target, content)
+        for p in paths:
+            os.chmod(p, FILE_MODE)
+        return paths
+    if target.suffix == ".geojson" and not isinstance(content, bytes):
+        content = json_text(content)
+    return write_cells(target, content)
 
 
 # ---- temp entries ----------------------------------------------------------------------------

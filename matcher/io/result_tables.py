@@ -327,12 +327,18 @@ def xlsx_sheets(tables: Mapping[str, pd.DataFrame], info: dict, lang: str = "vi"
 def output_files(problem: Problem, result: Result, scenario_path: str | None,
                  warnings: Sequence[MatcherWarning | str] = (), broken: list[str] | None = None,
                  why: pd.DataFrame | None = None, inputs: Mapping[str, str | None] | None = None,
-                 lang: str = "vi", settings: Mapping | None = None) -> dict:
-    """Every result file by name: CSV tables, summary.json and plan.xlsx (all in one workbook,
-    in ``lang``: :func:`xlsx_sheets`).
+                 lang: str = "vi", settings: Mapping | None = None, run: Mapping | None = None,
+                 boundaries=None) -> dict:
+    """Every result file by name: CSV tables, summary.json, plan.xlsx (all in one workbook,
+    in ``lang``: :func:`xlsx_sheets`), plan.gpkg and pairs.geojson (:mod:`matcher.io.geo_out`).
 
     ``why`` (from :func:`matcher.analysis.explain.why`) adds its columns to pairs.csv;
-    ``settings`` (:func:`matcher.io.defaults.effective_settings`) goes to summary.json."""
+    ``settings`` (:func:`matcher.io.defaults.effective_settings`) goes to summary.json, and so
+    does ``run`` (:func:`matcher.io.history.run_record`: input hashes, versions, time, user) under
+    ``run``; ``boundaries`` (polygons by code) make plan.gpkg's units polygons."""
+    from .geo_out import geo_files
+    from .history import finish_record
+
     pairs = pairs_frame(problem, result)
     if why is not None:
         extra = why.drop(columns=[c for c in why.columns if c in pairs.columns and c not in ("lowland_code",
@@ -345,11 +351,14 @@ def output_files(problem: Problem, result: Result, scenario_path: str | None,
         "units": units_frame(problem),
     }
     info = summary(problem, result, scenario_path, warnings, broken, inputs, settings)
+    if run is not None:
+        info["run"] = finish_record(run, info)
     added = list(dict.fromkeys(k for u in problem.units for k in u.attrs))
     return {
         **{f"{name}.csv": frame for name, frame in tables.items()},
         "summary.json": info,
         "plan.xlsx": xlsx_sheets(tables, info, lang, added),
+        **geo_files(tables, lang, boundaries, getattr(boundaries, "attrs", {}).get("source")),
     }
 
 

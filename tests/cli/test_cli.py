@@ -16,7 +16,8 @@ from matcher.cli import app
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
 FAST = ["--time-limit", "5", "--workers", "1"]
 OUTPUT_FILES = {"pairs.csv", "remote_summary.csv", "lowland_summary.csv", "units.csv", "summary.json", "plan.xlsx",
-                "pairs.csvt", "remote_summary.csvt", "lowland_summary.csvt", "units.csvt"}
+                "pairs.csvt", "remote_summary.csvt", "lowland_summary.csvt", "units.csvt",
+                "plan.gpkg", "pairs.geojson"}  # issue 10: the plan for QGIS
 
 
 def target_args(case) -> list:
