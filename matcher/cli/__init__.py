@@ -61,12 +61,16 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """matcher: balanced, explainable twinning plans."""
     _state["debug"] = debug
+    from .history import record_command
+
+    record_command(ctx, debug)  # the command line, for the run record in summary.json (issue 10)
 
 
 def guard(fn: Callable[..., int], writes: bool = True) -> Callable[..., None]:
@@ -108,6 +112,9 @@ def _register() -> None:
                              (answers.whatif, "whatif", True), (draw.map_, "map", True),
                              (draw.report, "report", True), (template.template, "template", True)):
         app.command(name)(guard(fn, writes))
+    from . import history
+
+    app.command("history")(guard(history.history, writes=True))  # issue 10: run history
     from . import bench
 
     bench_app = typer.Typer(help="Benchmarks through matcher's engine (OR-Library GAP).", no_args_is_help=True)

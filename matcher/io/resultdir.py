@@ -53,6 +53,11 @@ class ResultView:
     def created(self) -> str:
         return str(self.summary.get("created", ""))[:10]
 
+    @property
+    def run(self) -> dict | None:
+        """The run record (issue 10: :mod:`matcher.io.history`); None for a folder written before it."""
+        return self.summary.get("run") if isinstance(self.summary.get("run"), dict) else None
+
     def assumptions(self, lang: str) -> list[str]:
         """The assumptions in ``lang`` where the scenario gave them so, else as written."""
         return list(self.summary.get(f"assumptions_{lang}") or self.summary.get("assumptions", []))
@@ -66,6 +71,7 @@ class ResultView:
 
 def read_result_dir(path: Path) -> ResultView:
     """Read a result folder and check what it holds; every problem is reported at once.
+    Only the CSVs and summary.json are read (plan.xlsx, plan.gpkg, pairs.geojson need not be there).
 
     Codes and names stay text (a CSV cell escaped against formulas, ``'=…``, is read back
     as written). Numbers must be finite numbers written with a decimal point; ``lat`` and

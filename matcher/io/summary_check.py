@@ -66,7 +66,7 @@ def summary_issues(f: str, s: dict) -> list[ValidationIssue]:
             bad(key, s[key], why)
     if "status" in s and s["status"] not in STATUSES:
         bad("status", s["status"], f"must be one of {', '.join(STATUSES)}")
-    for key in ("scenario", "solver_params"):
+    for key in ("scenario", "solver_params", "run"):  # run: the run record (issue 10, matcher.io.history)
         if key in s and not isinstance(s[key], dict):
             bad(key, s[key], "must be an object")
     for key in ("file", "pairs_file", "travel_file", "units_sheet", "name"):
