@@ -277,3 +277,38 @@ def check_inputs(run: Mapping) -> list[dict]:
 
 def short(digest: str | None) -> str:
     return (digest or "")[:SHORT]
+
+
+def history_row(folder: Path, check: bool = False) -> dict:
+    """One result folder as a row of ``matcher history``: ``folder``, ``started``, ``user``, ``host``,
+    ``scenario``, ``status``, ``min_coverage``, ``total_distance_km``, ``settings_digest`` (short),
+    the versions, ``inputs`` (the record's entries; with ``check``, each with its ``state``) and
+    ``note`` (why a folder has no record). Reads summary.json only."""
+    info, why = read_summary(folder)
+    info = info or {}
+    run = info.get("run") if isinstance(info.get("run"), dict) else None
+    scenario = info.get("scenario") if isinstance(info.get("scenario"), dict) else {}
+    row = {
+        "folder": str(folder),
+        "started": (run or {}).get("started") or info.get("created"),
+        "user": (run or {}).get("user"),
+        "host": (run or {}).get("host"),
+        "scenario": scenario.get("name"),
+        "mode": info.get("mode"),
+        "status": info.get("status"),
+        "min_coverage": info.get("min_coverage"),
+        "total_distance_km": info.get("total_distance_km"),
+        "settings_digest": short(settings_digest(info)) if info else None,
+        "matcher_version": (run or {}).get("matcher_version") or info.get("matcher_version"),
+        "ortools_version": (run or {}).get("ortools_version") or _ortools_from(str(info.get("solver") or "")),
+        "command": " ".join((run or {}).get("command") or []) or None,
+        "inputs": [],
+        "note": why or (None if run is not None else "no run record"),
+    }
+    if run is not None:
+        recorded = (run.get("settings") or {}).get("digest")
+        if recorded and short(recorded) != row["settings_digest"]:
+            row["note"] = "settings in summary.json differ from the recorded digest (edited by hand?)"
+        row["inputs"] = check_inputs(run) if check else [dict(e) for e in run.get("inputs") or []
+                                                         if isinstance(e, Mapping)]
+    return row
