@@ -342,3 +342,40 @@ def write_report(out: Path, issues=(), warnings=(), protect: Sequence[Path] = ()
     heads = {c: t(f"xlsx_report_{c}", lang) for c in REPORT_COLUMNS}
     sheet = {t("xlsx_sheet_report", lang): frame.rename(columns=heads)}
     return publish_file(Path(out), lambda p: write_xlsx(p, sheet), list(protect))
+
+
+# ---- compare -------------------------------------------------------------------------------------
+
+COMPARE_MAPS = ("diff.png", "diff.pdf", "diff.html")
+
+
+@dataclass(frozen=True)
+class CompareOutcome:
+    """What :func:`run_compare` found (``comparison``: a :class:`~matcher.analysis.changes.Comparison`),
+    its one-line summary in the run's language, and the files written."""
+
+    comparison: object
+    summary: str
+    written: list[Path] = field(default_factory=list)
+
+
+def run_compare(a: Path, b: Path, out: Path, scenario: Path | None = None, lang: str = "vi") -> CompareOutcome:
+    """Compare plan ``a`` with plan ``b`` (result folders or plan tables) and publish
+    ``changes.csv``/``.csvt``, ``changes.xlsx``, ``compare.md``, ``compare.json`` and the
+    difference map (``diff.png``, ``diff.pdf``, ``diff.html``) to ``out`` in one step."""
+    from .analysis.changes import compare_sources
+    from .i18n import t
+    from .render.diff import diff_image
+    from .render.diff_files import compare_files, summary_line
+    from .render.diff_web import diff_html
+
+    t("cmp_title", lang)  # an unknown language fails before any work
+    check_out_dir(out)
+    cmp = compare_sources(a, b, scenario)
+    files = compare_files(cmp, lang)
+    files.update({"diff.png": diff_image(cmp, lang, "png"), "diff.pdf": diff_image(cmp, lang, "pdf"),
+                  "diff.html": diff_html(cmp, lang)})
+    protected = [*cmp.inputs, *(Path(s.path) / n for s in (cmp.a, cmp.b) if s.kind == "result"
+                                for n in (*PLAN_FILES, *DIAGNOSIS_FILES))]
+    written = write_outputs(out, files, protected)
+    return CompareOutcome(cmp, summary_line(cmp, lang), written)

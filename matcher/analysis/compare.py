@@ -5,7 +5,9 @@ Used by :mod:`matcher.analysis.whatif` (baseline against the re-solved plan) and
 the plans' own (:func:`matcher.kpis.stage_figures`), in each stage's unit; "same",
 "better" and "worse" follow the one stage table, :data:`matcher.model.STAGES`.
 :func:`fmt_stage` writes a stage figure in its unit, for the sentences analysis keeps in both
-languages and for :mod:`matcher.render.text`. No solver, no pandas.
+languages and for :mod:`matcher.render.text`. :func:`diff_plans` gives the facts of
+``matcher compare`` (every pair kept, added or removed; the units whose partners changed; the
+headline figures in A and B), for plans of the same or of different units. No solver, no pandas.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..i18n import fmt_number, t
-from ..kpis import stage_figures
+from ..kpis import coverage_ratio, covered, stage_figures
 from ..model import STAGES, Problem
 from ..result import Pair, Result
 
@@ -151,3 +153,147 @@ def deciding_stage(order: Sequence[str], before: Mapping[str, float | None],
         if change == "better":
             return "unknown", name
     return "tie", None
+
+
+# ---- two plans, possibly of different problems: the facts of ``matcher compare`` -----------------
+
+CHANGES = ("kept", "removed", "added")  # the order of a remote unit's rows in the change sheet
+KPI_NAMES = ("min_coverage", "total_shortfall", "total_distance_km", "longest_km", "n_pairs", "n_idle_pairs")
+KPI_STAGE = {"min_coverage": "balance", "total_shortfall": "shortfall", "total_distance_km": "distance",
+             "longest_km": "distance"}  # the stage whose sense (max or min) says better or worse
+
+
+@dataclass(frozen=True)
+class PairChange:
+    """One pair of either plan: ``change`` is ``kept`` (in both), ``added`` (in B only) or
+    ``removed`` (in A only); ``staff_a``/``staff_b`` the staff per domain it moves in each plan
+    (None where the plan does not have it)."""
+
+    change: str
+    lowland_code: str
+    lowland_name: str
+    remote_code: str
+    remote_name: str
+    km: float
+    locked: bool
+    staff_a: Mapping[str, int] | None
+    staff_b: Mapping[str, int] | None
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    """A unit whose partners differ between the plans (codes, sorted)."""
+
+    code: str
+    name: str
+    role: str  # lowland or remote
+    partners_a: tuple[str, ...]
+    partners_b: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KpiDelta:
+    """One headline figure in plan A and plan B (over the units both plans share)."""
+
+    name: str
+    a: float | None
+    b: float | None
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.a is None or self.b is None else self.b - self.a
+
+    @property
+    def change(self) -> str:
+        """``better``/``worse``/``same``/``unknown`` for the stage figures; ``more``/``fewer``/``same``
+        for the counts of pairs (neither better nor worse in themselves)."""
+        if self.name in KPI_STAGE:
+            return stage_change(KPI_STAGE[self.name], self.a, self.b)
+        if self.a is None or self.b is None:
+            return "unknown"
+        return "same" if self.a == self.b else ("more" if self.b > self.a else "fewer")
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    """Plan A against plan B on the units both problems have (all of them when A and B were
+    solved for the same units): every pair with its change, the units whose partners changed,
+    the headline figures. ``left_out_a``/``left_out_b``: the pairs of each plan with a unit
+    the other problem does not have (compared on the shared units only)."""
+
+    changes: tuple[PairChange, ...]
+    units: tuple[UnitChange, ...]
+    kpis: tuple[KpiDelta, ...]
+    shared_units: int
+    same_units: bool
+    left_out_a: tuple[PairKey, ...] = ()
+    left_out_b: tuple[PairKey, ...] = ()
+
+    def count(self, change: str) -> int:
+        return sum(1 for c in self.changes if c.change == change)
+
+    def changed_units(self, role: str) -> int:
+        return sum(1 for u in self.units if u.role == role)
+
+    def kpi(self, name: str) -> KpiDelta:
+        return next(k for k in self.kpis if k.name == name)
+
+
+def _active(problem: Problem) -> dict[str, str]:
+    return {u.code: u.role.value for u in problem.units if u.role.value in ("lowland", "remote")}
+
+
+def shared_figures(problem: Problem, pairs: Sequence[Pair], remote: Iterable[str]) -> dict[str, float | int]:
+    """The headline figures of ``pairs`` over the remote units ``remote`` (coverage and
+    shortfall from ``problem``'s needs); equal to :func:`matcher.kpis.kpis` when ``remote``
+    is every remote unit."""
+    cov = covered(problem, tuple(pairs))
+    remote = list(remote)
+    return {
+        "min_coverage": min((coverage_ratio(problem, c, cov[c]) for c in remote), default=1.0),
+        "total_shortfall": int(sum(problem.unit(c).total_need - sum(cov[c].values()) for c in remote)),
+        "total_distance_km": sum(p.km for p in pairs),
+        "longest_km": max((p.km for p in pairs), default=0.0),
+        "n_pairs": len(pairs),
+        "n_idle_pairs": sum(1 for p in pairs if not any(v > 0 for v in p.allot.values())),
+    }
+
+
+def diff_plans(problem_a: Problem, a: Result, problem_b: Problem, b: Result) -> PlanDiff:
+    """Plan ``a`` (of ``problem_a``) against plan ``b`` (of ``problem_b``, often the same
+    problem), on the lowland and remote units both problems have with the same role.
+
+    Pairs come by remote unit (A's input order, then B's), then kept/removed/added, then
+    lowland code; units whose partners changed in A's unit order (then B's)."""
+    roles_a, roles_b = _active(problem_a), _active(problem_b)
+    shared = {c for c, r in roles_a.items() if roles_b.get(c) == r}
+    inside = [[p for p in plan.pairs if p.lowland_code in shared and p.remote_code in shared] for plan in (a, b)]
+    left = [tuple(sorted(pair_keys(plan.pairs) - pair_keys(keep))) for plan, keep in zip((a, b), inside, strict=True)]
+    by_a = {(p.lowland_code, p.remote_code): p for p in inside[0]}
+    by_b = {(p.lowland_code, p.remote_code): p for p in inside[1]}
+    order = {c: i for i, c in enumerate([*(u.code for u in problem_a.units),
+                                         *(u.code for u in problem_b.units if u.code not in problem_a.index)])}
+    changes = []
+    for key in set(by_a) | set(by_b):
+        pa, pb = by_a.get(key), by_b.get(key)
+        change = "kept" if pa and pb else ("removed" if pa else "added")
+        home = problem_a if pa else problem_b
+        p = pa or pb
+        changes.append(PairChange(change, key[0], home.unit(key[0]).name, key[1], home.unit(key[1]).name,
+                                  round(p.km, 3), p.locked, dict(pa.allot) if pa else None,
+                                  dict(pb.allot) if pb else None))
+    changes.sort(key=lambda c: (order[c.remote_code], CHANGES.index(c.change), c.lowland_code))
+    units = []
+    for code in sorted(shared, key=order.__getitem__):
+        side = "lowland_code" if roles_a[code] == "lowland" else "remote_code"
+        other = "remote_code" if side == "lowland_code" else "lowland_code"
+        pa, pb = (tuple(sorted(getattr(p, other) for p in plan if getattr(p, side) == code)) for plan in inside)
+        if pa != pb:
+            units.append(UnitChange(code, problem_a.unit(code).name, roles_a[code], pa, pb))
+    remote = [c for c in shared if roles_a[c] == "remote"]
+    fa, fb = shared_figures(problem_a, inside[0], remote), shared_figures(problem_b, inside[1], remote)
+    return PlanDiff(
+        changes=tuple(changes), units=tuple(units), kpis=tuple(KpiDelta(n, fa[n], fb[n]) for n in KPI_NAMES),
+        shared_units=len(shared), same_units=set(roles_a.items()) == set(roles_b.items()),
+        left_out_a=left[0], left_out_b=left[1],
+    )

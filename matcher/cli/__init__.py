@@ -115,6 +115,9 @@ def _register() -> None:
     from . import history
 
     app.command("history")(guard(history.history, writes=True))  # issue 10: run history
+    from . import compare
+
+    app.command("compare")(guard(compare.compare, writes=True))  # issue 10: compare two plans
     from . import bench
 
     bench_app = typer.Typer(help="Benchmarks through matcher's engine (OR-Library GAP).", no_args_is_help=True)
