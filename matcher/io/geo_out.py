@@ -136,12 +136,21 @@ def geo_files(tables: Mapping[str, pd.DataFrame], lang: str = "vi", boundaries=N
 
 
 def write_gpkg(path: Path, layers: Mapping[str, object]) -> list[Path]:
-    """One GeoPackage, a layer per GeoDataFrame (written in order, the first creates the file)."""
+    """One GeoPackage, a layer per GeoDataFrame (written in order, the first creates the file).
+
+    SQLite's fsync per commit is turned off while writing (``OGR_SQLITE_SYNCHRONOUS=OFF``; restored
+    after): the file is built in the publisher's temp folder and moved into place whole, like every
+    other result file, so a crash leaves the previous folder, never a half GeoPackage in it."""
     import pyogrio
 
     path = Path(path)
-    for name, gdf in layers.items():
-        pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", promote_to_multi=False)
+    before = pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS")
+    pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "OFF"})
+    try:
+        for name, gdf in layers.items():
+            pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", promote_to_multi=False)
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": before})
     return [path]
 
 

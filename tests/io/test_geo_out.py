@@ -195,3 +195,11 @@ def test_a_failing_gpkg_writer_leaves_the_previous_folder_whole(folder, monkeypa
         write_result(folder, p, replace(result, pairs=result.pairs[:1]))
     assert {f.name: f.read_bytes() for f in folder.iterdir()} == before
     assert [f.name for f in folder.parent.iterdir()] == ["out"]
+
+
+def test_the_sqlite_sync_setting_is_restored_after_writing(folder):
+    """issue 10: plan.gpkg is written without SQLite's fsync (it is built in a temp folder and moved in whole),
+    and GDAL's setting is put back afterwards; the file is a complete, readable GeoPackage."""
+    assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") is None
+    assert len(gpd.read_file(folder / "plan.gpkg", layer="remote_coverage")) == 2
+    assert (folder / "plan.gpkg").read_bytes()[:16] == b"SQLite format 3\x00"
