@@ -203,3 +203,23 @@ def test_the_sqlite_sync_setting_is_restored_after_writing(folder):
     assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") is None
     assert len(gpd.read_file(folder / "plan.gpkg", layer="remote_coverage")) == 2
     assert (folder / "plan.gpkg").read_bytes()[:16] == b"SQLite format 3\x00"
+
+
+def test_the_geopackage_tables_name_three_layers_in_epsg_4326(folder):
+    """issue 10: read without GDAL (plain SQLite), plan.gpkg's gpkg_contents lists the three feature layers, each
+    with srs_id 4326 and its geometry type, as the GeoPackage standard asks (what QGIS reads)."""
+    import sqlite3
+
+    con = sqlite3.connect(folder / "plan.gpkg")
+    try:
+        contents = con.execute("SELECT table_name, data_type, srs_id FROM gpkg_contents ORDER BY table_name").fetchall()
+        geoms = dict(con.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns").fetchall())
+        srs = con.execute("SELECT organization, organization_coordsys_id FROM gpkg_spatial_ref_sys WHERE srs_id = 4326")
+        assert srs.fetchone() == ("EPSG", 4326)
+        codes = con.execute("SELECT typeof(code), code FROM units ORDER BY fid").fetchall()
+    finally:
+        con.close()
+    assert contents == [("pairs", "features", 4326), ("remote_coverage", "features", 4326),
+                        ("units", "features", 4326)]
+    assert geoms == {"pairs": "LINESTRING", "remote_coverage": "POINT", "units": "POINT"}
+    assert codes[0] == ("text", "00316")
