@@ -118,6 +118,9 @@ def _register() -> None:
     from . import compare
 
     app.command("compare")(guard(compare.compare, writes=True))  # issue 10: compare two plans
+    from . import sweep
+
+    app.command("sweep")(guard(sweep.sweep, writes=True))  # issue 10: sweeps
     from . import bench
 
     bench_app = typer.Typer(help="Benchmarks through matcher's engine (OR-Library GAP).", no_args_is_help=True)

@@ -1,0 +1,91 @@
+"""``matcher sweep`` (issue 10): bad --set items exit 2 before any solve; a 2 x 2 sweep writes 4 rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import invoke
+
+TINY = Path(__file__).parents[1] / "data" / "tiny" / "scenario.toml"
+VALID = ("valid keys: ", "max_distance_km", "remote_max_partners", "objectives", "tolerances.balance", "time_limit_s",
+         "seed")
+
+
+def _sweep(runner, out, *args):
+    return invoke(runner, "sweep", TINY, *args, "--out", out)
+
+
+@pytest.mark.parametrize(("args", "lines"), [
+    (["--set", "foo=1,2"], ["--set: value 'foo=1,2': unknown setting 'foo'; valid keys: "]),
+    (["--set", "max_distance_km=abc,-5"],
+     ["--set: setting 'max_distance_km': value 'abc': expected a number or none",
+      "--set: setting 'max_distance_km': value '-5': must be a finite number >= 0"]),
+    (["--set", "remote_max_partners=2.5"],
+     ["--set: setting 'remote_max_partners': value '2.5': expected a whole number"]),
+    (["--set", "max_distance_km"], ["--set: value 'max_distance_km': expected NAME=V1,V2,...; valid keys: "]),
+    (["--set", "seed=1,1"], ["--set: setting 'seed': value '1': is listed twice"]),
+    (["--set", "objectives=balance+nope"],
+     ["--set: setting 'objectives': value 'balance,nope': must be distinct names"]),
+    (["--set", "tolerances.balance=1.5"],
+     ["--set: setting 'tolerances.balance': value '1.5': must be a number in [0, 1)"]),
+    (["--set", "seed=1", "--set", "seed=2"], ["--set: setting 'seed': value 'seed=2': is given twice"]),
+    (["--set", "workers=1,2"], ["--set: value 'workers=1,2': a sweep keeps one CP-SAT worker per solve"]),
+    (["--set", "max_distance_km=100", "--max-distance-km", "90"],
+     ["--set: setting 'max_distance_km': is also given as --max-distance-km; give it in one place"]),
+    (["--set", "remote_min_partners=1,4"], ["--set: value 'remote_min_partners=4': run 02_remote_min_partners=4: "
+                                            "remote_max_partners = 3 must be >= remote_min_partners (4)"]),
+    (["--set", "seed=1", "--workers-procs", "0"], ["--workers-procs: value '0': must be a whole number >= 1"]),
+    ([], ["--set: give at least one NAME=V1,V2,...; valid keys: "]),
+])
+def test_bad_set_items_exit_2_before_any_solve(runner, tmp_path, args, lines):
+    """issue 10: every bad --set item exits 2 naming the item (and the valid keys), nothing written."""
+    out = tmp_path / "sw"
+    res = _sweep(runner, out, *args)
+    assert res.exit_code == 2, res.output
+    got = res.stderr.splitlines()
+    for want in lines:
+        assert any(g.startswith(want) for g in got), (want, got)
+    if "valid keys" in lines[0]:
+        line = next(g for g in got if "valid keys" in g)
+        assert all(k in line for k in VALID) and "workers" not in line.split("valid keys: ")[1].split(", ")
+    assert got[-1].endswith("nothing was written.")
+    assert not out.exists()
+
+
+def test_a_2x2_sweep_writes_4_rows_and_resumes(runner, tmp_path):
+    """issue 10: 2 x 2 on the tiny scenario (in this process) -> 4 rows, ids as text; the rerun keeps all 4."""
+    out = tmp_path / "sw"
+    res = _sweep(runner, out, "--set", "max_distance_km=110,160", "--set", "remote_max_partners=1,2",
+                 "--workers-procs", "1", "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[0] == "4 runs: 2 infeasible, 2 optimal"
+    assert "01_max_distance_km=110_remote_max_partners=1: infeasible" in res.stderr
+    frame = pd.read_csv(out / "runs.csv", dtype=str, encoding="utf-8-sig")
+    assert frame["run_id"].tolist() == [f"0{i}_max_distance_km={a}_remote_max_partners={b}"
+                                        for i, (a, b) in enumerate([(110, 1), (110, 2), (160, 1), (160, 2)], 1)]
+    assert frame["status"].tolist() == ["infeasible", "optimal", "infeasible", "optimal"]
+    assert (out / "tradeoff.png").stat().st_size > 10_000 and (out / "tradeoff.pdf").is_file()
+    again = _sweep(runner, out, "--set", "max_distance_km=110,160", "--set", "remote_max_partners=1,2",
+                   "--workers-procs", "1", "--lang", "en", "-q")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[0] == "4 runs: 2 infeasible, 2 optimal (4 already done, kept)"
+    other = _sweep(runner, out, "--set", "max_distance_km=110,150", "--workers-procs", "1", "--lang", "en", "-q")
+    assert other.exit_code == 2
+    assert f"--out: value '{out}': holds another sweep (differs in: axes)" in other.stderr
+
+
+def test_the_time_limit_and_other_options_set_every_run(runner, tmp_path):
+    """issue 10: --time-limit and a rule option apply to every run of the sweep (recorded per run)."""
+    import json
+
+    out = tmp_path / "sw"
+    res = _sweep(runner, out, "--set", "seed=0,1", "--time-limit", "3", "--remote-max-partners", "2",
+                 "--workers-procs", "1", "-q")
+    assert res.exit_code == 0, res.output
+    for folder in sorted((out / "runs").iterdir()):
+        settings = json.loads((folder / "summary.json").read_text(encoding="utf-8"))["settings"]
+        assert settings["time_limit_s"]["value"] == 3.0 and settings["remote_partners"]["value"] == [1, 2]
+    seeds = pd.read_csv(out / "runs.csv", dtype=str, encoding="utf-8-sig")["seed"].tolist()
+    assert seeds == ["0", "1"]

@@ -1,0 +1,213 @@
+"""Sweeps (issue 10): runs, ids, resume, the local pool and a Dask LocalCluster giving the same plans."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from matcher.errors import InputError
+from matcher.io.scenario import load_scenario
+from matcher.sweep import MARKER, Axis, complete_row, plan_sweep, run_one, run_sweep, task_of
+
+TINY = Path(__file__).parent / "data" / "tiny" / "scenario.toml"
+AXES = (Axis("max_distance_km", "rules.max_distance_km", (110.0, 160.0)),
+        Axis("remote_max_partners", "rules.remote_max_partners", (1, 2)))
+IDS = ["01_max_distance_km=110_remote_max_partners=1", "02_max_distance_km=110_remote_max_partners=2",
+       "03_max_distance_km=160_remote_max_partners=1", "04_max_distance_km=160_remote_max_partners=2"]
+TIMES = ("solve_seconds", "run_seconds")
+
+
+def _sweep(axes=AXES, lang="vi"):
+    return plan_sweep(load_scenario(TINY), axes, lang)
+
+
+def _kpis(rows):
+    return [{k: v for k, v in r.items() if k not in TIMES} for r in rows]
+
+
+def _pairs(out: Path) -> dict[str, str]:
+    return {p.parent.name: p.read_text(encoding="utf-8") for p in sorted((out / "runs").glob("*/pairs.csv"))}
+
+
+def _counted(calls: list):
+    return lambda row: calls.append(row["run_id"])
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory) -> tuple[Path, object]:
+    """The 2 x 2 sweep of the tiny scenario in a local pool of 2 spawn processes."""
+    out = tmp_path_factory.mktemp("sweep") / "local"
+    return out, run_sweep(_sweep(), out, procs=2)
+
+
+def test_runs_are_the_product_in_order_with_stable_ids():
+    """issue 10: runs are the cartesian product (first axis slowest), numbered, ids readable and stable."""
+    sweep = _sweep()
+    assert [r.run_id for r in sweep.runs] == IDS
+    assert [r.settings for r in sweep.runs] == [{"max_distance_km": a, "remote_max_partners": b}
+                                                for a in (110.0, 160.0) for b in (1, 2)]
+    assert [r.run_id for r in _sweep().runs] == IDS  # the same definition, the same ids and keys
+    assert [r.key for r in _sweep().runs] == [r.key for r in sweep.runs]
+    assert sweep.scenario.params.workers == 1
+
+
+def test_run_ids_are_safe_file_names():
+    """issue 10: a value with characters Windows refuses in a name gives a safe id; 12 runs pad to 2 digits."""
+    sweep = _sweep((Axis("pair_within", "rules.pair_within", ('a/b:c*"d',)),))
+    assert sweep.runs[0].run_id == "01_pair_within=a-b-c--d"
+    many = _sweep((Axis("seed", "params.seed", tuple(range(12))),))
+    assert [r.run_id for r in many.runs][9:] == ["10_seed=9", "11_seed=10", "12_seed=11"]
+
+
+def test_a_combination_the_scenario_refuses_stops_before_any_solve():
+    """issue 10: remote_min_partners=4 over the file's remote_max = 3 -> InputError naming the run."""
+    with pytest.raises(InputError) as e:
+        _sweep((Axis("remote_min_partners", "rules.remote_min_partners", (1, 4)),))
+    assert [str(i) for i in e.value.issues] == [
+        "--set: value 'remote_min_partners=4': run 02_remote_min_partners=4: remote_max_partners = 3 "
+        "must be >= remote_min_partners (4)"]
+
+
+def test_a_task_is_plain_picklable_data():
+    """issue 10: the task a worker gets pickles and comes back equal."""
+    sweep = _sweep()
+    task = task_of(sweep, sweep.runs[1], Path("/tmp/x"))
+    assert pickle.loads(pickle.dumps(task)) == task
+    assert task["settings"] == {"rules.max_distance_km": 110.0, "rules.remote_max_partners": 2}
+
+
+def test_local_sweep_writes_a_row_and_a_folder_per_run(local):
+    """issue 10: 4 runs -> 4 rows in run order; infeasible runs are rows with their diagnosis."""
+    out, outcome = local
+    assert [r["run_id"] for r in outcome.rows] == IDS
+    assert [r["status"] for r in outcome.rows] == ["infeasible", "optimal", "infeasible", "optimal"]
+    assert outcome.skipped == [] and outcome.failed == [] and outcome.plot
+    for run_id, row in zip(IDS, outcome.rows, strict=True):
+        folder = out / "runs" / run_id
+        assert row["folder"] == f"runs/{run_id}"
+        assert (folder / MARKER).is_file()
+        assert (folder / "summary.json").is_file() == (row["status"] == "optimal")
+        assert (folder / "diagnosis.json").is_file() == (row["status"] == "infeasible")
+    plan = outcome.rows[1]
+    summary = json.loads((out / "runs" / IDS[1] / "summary.json").read_text(encoding="utf-8"))
+    assert (plan["min_coverage"], plan["total_shortfall"], plan["n_pairs"]) == (
+        round(summary["min_coverage"], 4), summary["total_shortfall"], summary["n_pairs"])
+    assert summary["settings"]["max_distance_km"] == {"value": 110.0, "origin": "given",
+                                                      "from": "--set max_distance_km"}
+    assert summary["solver_params"]["workers"] == 1
+    assert [p.name for p in sorted(out.iterdir())] == ["runs", "runs.csv", "runs.csvt", "runs.xlsx", "sweep.json",
+                                                       "tradeoff.pdf", "tradeoff.png"]
+
+
+def test_runs_csv_reads_back_with_ids_as_text(local):
+    """issue 10: runs.csv has one row per run, its .csvt types the ids as text, runs.xlsx types them as text."""
+    out, _ = local
+    frame = pd.read_csv(out / "runs.csv", dtype=str, encoding="utf-8-sig")
+    assert frame["run_id"].tolist() == IDS
+    assert frame["status"].tolist() == ["infeasible", "optimal", "infeasible", "optimal"]
+    assert frame["max_distance_km"].tolist() == ["110", "110", "160", "160"]
+    types = (out / "runs.csvt").read_text(encoding="utf-8").strip().split(",")
+    assert dict(zip(frame.columns, types, strict=True))["run_id"] == '"String"'
+    assert dict(zip(frame.columns, types, strict=True))["n_pairs"] == '"Integer"'
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out / "runs.xlsx").active
+    head = [c.value for c in ws[1]]
+    assert ws.title == "Các lần chạy" and head[:3] == ["Mã lần chạy", "Giới hạn khoảng cách (km)",
+                                                       "Số đối tác tối đa của xã vùng sâu, vùng xa"]
+    assert [ws.cell(i, 1).value for i in range(2, 6)] == IDS
+    assert {ws.cell(i, 1).data_type for i in range(2, 6)} == {"s"}
+    assert ws.cell(2, head.index("Trạng thái lời giải") + 1).value == "không khả thi"
+
+
+def test_dask_local_cluster_gives_the_same_plans(local, tmp_path):
+    """issue 10: the same sweep through a dask LocalCluster (2 worker processes) -> equal KPIs and equal pairs."""
+    distributed = pytest.importorskip("distributed")
+    out, outcome = local
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        remote = run_sweep(_sweep(), tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert _kpis(remote.rows) == _kpis(outcome.rows)
+    assert [r["run_id"] for r in remote.rows] == IDS
+    assert _pairs(tmp_path / "dask") == _pairs(out) and len(_pairs(out)) == 2
+
+
+def test_a_rerun_redoes_only_the_missing_and_incomplete_runs(tmp_path):
+    """issue 10: resume: one folder deleted, one without its summary -> only those two are redone."""
+    out = tmp_path / "sw"
+    first: list = []
+    run_sweep(_sweep(), out, procs=1, on_run=_counted(first))
+    assert first == IDS
+    mtimes = {r: (out / "runs" / r / MARKER).stat().st_mtime_ns for r in IDS}
+    shutil.rmtree(out / "runs" / IDS[0])
+    (out / "runs" / IDS[3] / "summary.json").unlink()
+    again: list = []
+    outcome = run_sweep(_sweep(), out, procs=1, on_run=_counted(again))
+    assert sorted(again) == [IDS[0], IDS[3]]
+    assert outcome.skipped == [IDS[1], IDS[2]]
+    assert {r: (out / "runs" / r / MARKER).stat().st_mtime_ns for r in IDS[1:3]} == {r: mtimes[r] for r in IDS[1:3]}
+    assert (out / "runs" / IDS[3] / "summary.json").is_file()
+    assert len(pd.read_csv(out / "runs.csv", dtype=str)) == 4
+    nothing: list = []
+    assert run_sweep(_sweep(), out, procs=1, on_run=_counted(nothing)).skipped == IDS and nothing == []
+
+
+def test_an_interrupted_sweep_leaves_a_true_partial_table_and_resumes(tmp_path):
+    """issue 10: stopped after its first run, runs.csv lists that run alone; the rerun does the other three."""
+    out = tmp_path / "sw"
+
+    def stop(row):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(_sweep(), out, procs=1, on_run=stop)
+    assert pd.read_csv(out / "runs.csv", dtype=str)["run_id"].tolist() == IDS[:1]
+    assert not (out / "tradeoff.png").exists()
+    calls: list = []
+    outcome = run_sweep(_sweep(), out, procs=1, on_run=_counted(calls))
+    assert calls == IDS[1:] and outcome.skipped == IDS[:1]
+    assert pd.read_csv(out / "runs.csv", dtype=str)["run_id"].tolist() == IDS
+
+
+def test_another_sweep_on_the_folder_is_refused_unless_forced(tmp_path):
+    """issue 10: a different definition on a folder holding a sweep -> InputError; --force keeps equal runs."""
+    out = tmp_path / "sw"
+    run_sweep(_sweep(), out, procs=1)
+    other = (AXES[0], Axis("remote_max_partners", "rules.remote_max_partners", (1, 3)))
+    with pytest.raises(InputError) as e:
+        run_sweep(_sweep(other), out, procs=1)
+    assert "holds another sweep (differs in: axes)" in str(e.value.issues[0])
+    calls: list = []
+    outcome = run_sweep(_sweep(other), out, force=True, procs=1, on_run=_counted(calls))
+    # runs 01 and 03 (remote_max_partners=1) have the same ids and keys: kept; 02 and 04 are new ids
+    assert outcome.skipped == [IDS[0], IDS[2]]
+    assert calls == ["02_max_distance_km=110_remote_max_partners=3", "04_max_distance_km=160_remote_max_partners=3"]
+    assert sorted(p.name for p in outcome.stale) == [IDS[1], IDS[3]]
+    assert len(pd.read_csv(out / "runs.csv", dtype=str)) == 4
+
+
+def test_a_stale_marker_of_another_key_is_not_complete(tmp_path):
+    """issue 10: a run folder is complete only for its own key (and with its summary or diagnosis)."""
+    sweep = _sweep()
+    run = sweep.runs[1]
+    row = run_one(task_of(sweep, run, tmp_path))
+    folder = tmp_path / run.folder
+    assert complete_row(folder, run.key) == row
+    assert complete_row(folder, {**run.key, "base": "0" * 16}) is None
+    assert complete_row(folder, sweep.runs[0].key) is None
+
+
+def test_english_tables_use_the_machine_names(tmp_path):
+    """issue 10: --lang en: runs.xlsx headers are the machine names and status words the solver's."""
+    from openpyxl import load_workbook
+
+    sweep = _sweep((AXES[1],), lang="en")
+    run_sweep(sweep, tmp_path / "en", procs=1)
+    ws = load_workbook(tmp_path / "en" / "runs.xlsx").active
+    assert ws.title == "runs"
+    assert [c.value for c in ws[1]][:4] == ["run_id", "remote_max_partners", "status", "stage_balance"]
+    assert [ws.cell(i, 3).value for i in (2, 3)] == ["infeasible", "optimal"]
