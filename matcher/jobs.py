@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .analysis.baseline import CHANGE_FILES, with_plan_changes
 from .analysis.findings import DIAGNOSIS_FILES
 from .engine import evaluate
 from .engine.parts import solve_parts as solve  # independent parts solved apart, in parallel (issue 8)
@@ -61,6 +62,7 @@ class SolveOutcome:
     written: list[Path] = field(default_factory=list)
     diagnosis: object | None = None  # a Diagnosis when the rules cannot all hold
     diagnosis_text: str = ""  # its markdown, in the run's language
+    changes: object | None = None  # PlanChanges against the published plan (--from-plan)
 
     @property
     def status(self) -> Status:
@@ -147,7 +149,7 @@ def _check_parents(out: Path, option: str) -> None:
 def _tables(sc: Scenario) -> dict[str, str | None]:
     """The pairs and travel tables a run used, recorded so that a result can be re-solved."""
     return {"pairs": str(sc.pairs) if sc.pairs else None, "travel": str(sc.travel) if sc.travel else None,
-            "units_sheet": sc.units_sheet}
+            "units_sheet": sc.units_sheet, "from_plan": str(sc.from_plan) if sc.from_plan else None}
 
 
 def _origin(sc: Scenario) -> str:
@@ -192,8 +194,9 @@ def run_solve(sc: Scenario, out: Path, lang: str = "vi", why: bool = False, prog
             reasons = explain(problem, result, sc.params)
         files = output_files(problem, result, _origin(sc), warns, why=reasons, inputs=_tables(sc), lang=lang,
                              settings=effective_settings(sc), run=run_record(sc, started=started))
-        written = write_outputs(out, files, sc.inputs, drop=DIAGNOSIS_FILES)
-        return SolveOutcome(problem, result, group_warnings(warns), written)
+        changes = with_plan_changes(problem, result, files, lang)
+        written = write_outputs(out, files, sc.inputs, drop=(*DIAGNOSIS_FILES, *CHANGE_FILES))
+        return SolveOutcome(problem, result, group_warnings(warns), written, changes=changes)
     if result.status is Status.INFEASIBLE:
         from .analysis.diagnose import diagnose
         from .render.text import diagnosis_files, diagnosis_markdown
@@ -246,13 +249,17 @@ def run_diagnose(sc: Scenario, out: Path | None = None, lang: str = "vi", warn: 
 
 
 def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | None = None, lang: str = "vi",
-               time_limit_s: float | None = None) -> WhatIfOutcome:
+               time_limit_s: float | None = None, mode: str = "reoptimise",
+               compare_modes: bool = True) -> WhatIfOutcome:
     """Re-solve the result in ``result_dir`` with pairs forced, forbidden or released.
 
+    ``mode`` (:mod:`matcher.analysis.whatif_modes`): ``reoptimise``, ``only`` (every other
+    pair kept) or ``fewest`` (fewest other changes); with ``compare_modes`` the other modes are
+    answered too and shown side by side, but the plan published is the one of ``mode``.
     With ``out``, ``whatif.md``, ``whatif.json`` and (when possible) the new plan's files are
     published together; the result folder itself and the scenario's inputs are never overwritten.
     """
-    from .analysis.whatif import what_if
+    from .analysis.whatif_modes import what_if_modes
     from .io.resultdir import problem_for_result, read_result_dir
     from .render.text import whatif_files, whatif_markdown
 
@@ -262,8 +269,9 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
     if time_limit_s is not None:
         params = replace(params, time_limit_s=time_limit_s)
     base = read_result_dir(result_dir)
-    w = what_if(problem, params, base, force, forbid, release=release)
-    text = whatif_markdown(w, lang)
+    w, *others = what_if_modes(problem, params, base, force, forbid, release=release, first=mode,
+                               modes=None if compare_modes else (mode,))
+    text = whatif_markdown(w, lang, others)
     written: list[Path] = []
     if out is not None:
         origin = base.summary.get("scenario", {})
@@ -274,9 +282,10 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
                 settings["time_limit_s"] = {"value": time_limit_s, "origin": "given", "from": "--time-limit"}
             files = output_files(problem, w.result, origin.get("file"), [], inputs={
                 "pairs": origin.get("pairs_file"), "travel": origin.get("travel_file"),
-                "units_sheet": origin.get("units_sheet")}, lang=lang, settings=settings,
+                "units_sheet": origin.get("units_sheet"), "from_plan": origin.get("from_plan_file")},
+                lang=lang, settings=settings,
                 run=result_record(result_dir, started))
-        files.update(whatif_files(w, lang))
+        files.update(whatif_files(w, lang, others))
         protected = [Path(result_dir) / n for n in PLAN_FILES]
         if origin.get("file"):
             protected += load_scenario(Path(origin["file"])).inputs

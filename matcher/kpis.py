@@ -69,7 +69,8 @@ def stage_figures(problem: Problem, result: Result) -> dict[str, float]:
     """Each stage's figure for a plan, in the stage's own unit (ratio, need units, km or min)."""
     k = kpis(problem, result)
     dist = k.total_minutes if problem.rules.distance_metric == "minutes" else k.total_distance_km
-    figures = {"balance": k.min_coverage, "shortfall": float(k.total_shortfall), "distance": dist}
+    figures = {"balance": k.min_coverage, "shortfall": float(k.total_shortfall), "distance": dist,
+               "changes": float(problem.changes(result.pairs))}
     assert set(figures) == set(STAGES)
     return figures
 
@@ -79,7 +80,7 @@ def summary_figures(problem: Problem, summary: dict) -> dict[str, float | None]:
     :func:`stage_figures` computes from a plan)."""
     dist_key = "total_minutes" if problem.rules.distance_metric == "minutes" else "total_distance_km"
     return {"balance": summary.get("min_coverage"), "shortfall": summary.get("total_shortfall"),
-            "distance": summary.get(dist_key)}
+            "distance": summary.get(dist_key), "changes": (summary.get("baseline") or {}).get("changes", 0)}
 
 
 def _names(problem: Problem) -> dict[str, str]:

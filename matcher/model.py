@@ -51,8 +51,10 @@ STAGES: dict[str, Stage] = {
     "balance": Stage("balance", "max", "ratio", "min_coverage", 1e-9),
     "shortfall": Stage("shortfall", "min", "need units", "total_shortfall", 1e-9),
     "distance": Stage("distance", "min", "metric", "total_distance", 1e-6),
+    # pairs added or dropped against a published plan (Problem.baseline; matcher solve --from-plan)
+    "changes": Stage("changes", "min", "pairs", "plan_changes", 1e-9),
 }
-OBJECTIVES = tuple(STAGES)
+OBJECTIVES = ("balance", "shortfall", "distance")  # the default order; "changes" only with a baseline
 
 # CP-SAT's limits on its parameters (int32 fields): beyond these it fails, so they are input errors.
 MAX_SEED = 2**31 - 1
@@ -199,6 +201,7 @@ class Rules:
     tolerances: Mapping[str, float] = field(default_factory=dict)
     distance_metric: str = "km"
     pair_within: str | None = None  # a units-table column (e.g. province_code): pairs only within a value
+    max_changes: int | None = None  # at most this many pairs added or dropped against Problem.baseline
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "objectives", tuple(self.objectives))
@@ -213,13 +216,13 @@ class Rules:
         The scenario reader and the CLI wrap these with their file and key or option name.
         """
         out: list[tuple[str, object, str]] = []
-        unknown = [o for o in self.objectives if o not in OBJECTIVES]
+        unknown = [o for o in self.objectives if o not in STAGES]
         if unknown or len(set(self.objectives)) != len(self.objectives) or not self.objectives:
             out.append(("objectives", ",".join(map(str, self.objectives)),
-                        f"must be distinct names from {', '.join(OBJECTIVES)}"))
+                        f"must be distinct names from {', '.join(STAGES)}"))
         for name, tol in self.tolerances.items():
-            if name not in OBJECTIVES:
-                out.append(("tolerances", name, f"is not a stage; stages are {', '.join(OBJECTIVES)}"))
+            if name not in STAGES:
+                out.append(("tolerances", name, f"is not a stage; stages are {', '.join(STAGES)}"))
             elif isinstance(tol, bool) or not _finite(tol) or not 0 <= tol < 1:
                 out.append((f"tolerances.{name}", tol, "must be a number in [0, 1)"))
         for name in ("max_distance_km", "max_minutes"):
@@ -231,6 +234,9 @@ class Rules:
             out.append(("detour_factor", d, "must be a finite number from 1 to 100"))
         if self.distance_metric not in ("km", "minutes"):
             out.append(("distance_metric", self.distance_metric, "must be 'km' or 'minutes'"))
+        m = self.max_changes
+        if m is not None and (isinstance(m, bool) or not isinstance(m, int) or not 0 <= m <= 10**7):
+            out.append(("max_changes", m, "must be a whole number >= 0"))
         g = self.pair_within
         if g is not None and (not isinstance(g, str) or not g.strip() or g != g.strip()):
             out.append(("pair_within", g, "must be the name of a units-table column, e.g. province_code"))
@@ -286,10 +292,13 @@ class Problem:
     sources: tuple[str, ...] = ()
     assumptions_vi: tuple[str, ...] = ()  # the same in Vietnamese, where the scenario gives it
     sources_vi: tuple[str, ...] = ()
+    # a published plan to keep as far as the rules allow (matcher solve --from-plan): (lowland, remote) codes
+    baseline: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "units", tuple(self.units))
         object.__setattr__(self, "pair_rules", tuple(self.pair_rules))
+        object.__setattr__(self, "baseline", tuple(sorted({(str(a), str(b)) for a, b in self.baseline})))
         object.__setattr__(self, "travel", _frozen(self.travel))
         by_code = {u.code: u for u in self.units}
         if len(by_code) != len(self.units):
@@ -302,6 +311,10 @@ class Problem:
                 raise ValueError(f"Pair rule names unknown lowland unit {rule.lowland_code}.")
             if re is None or re.role is not Role.REMOTE:
                 raise ValueError(f"Pair rule names unknown remote unit {rule.remote_code}.")
+        for lc, rc in self.baseline:
+            lo, re = by_code.get(lc), by_code.get(rc)
+            if lo is None or lo.role is not Role.LOWLAND or re is None or re.role is not Role.REMOTE:
+                raise ValueError(f"Published plan pair {lc}-{rc} does not name a lowland and a remote unit.")
 
     @cached_property
     def lowland(self) -> tuple[Unit, ...]:
@@ -340,6 +353,14 @@ class Problem:
     def splitting(self) -> tuple[bool, ...]:
         """Per lowland unit: may it take several partners (and so split its staff)?"""
         return tuple(self.partner_bounds(u)[1] > 1 for u in self.lowland)
+
+    def changes(self, pairs) -> int:
+        """Pairs added or dropped against the published plan (0 without one): ``pairs`` are
+        :class:`~matcher.result.Pair` or (lowland, remote) codes."""
+        if not self.baseline:
+            return 0
+        keys = {(p.lowland_code, p.remote_code) if hasattr(p, "lowland_code") else tuple(p) for p in pairs}
+        return len(keys.symmetric_difference(self.baseline))
 
     @cached_property
     def locked(self) -> frozenset[tuple[str, str]]:

@@ -44,7 +44,7 @@ from .compare import (  # noqa: F401 - re-exported (old import paths)
 compare = stage_change  # the old name of the per-stage comparison
 
 # How far the figures in summary.json may sit from the plan's own (rounding to 3 decimals).
-SUMMARY_SLACK = {"balance": 1e-6, "shortfall": 1e-9, "distance": 0.002}
+SUMMARY_SLACK = {"balance": 1e-6, "shortfall": 1e-9, "distance": 0.002, "changes": 1e-9}
 
 
 # ---- what if -------------------------------------------------------------------------------
@@ -94,6 +94,7 @@ class WhatIf:
     solve_status: str | None = None
     seconds: float = 0.0
     result: Result | None = field(default=None, repr=False, compare=False)
+    mode: str = "reoptimise"  # or "only" (every other pair kept), "fewest" (fewest other changes)
 
     @property
     def every_stage_equal(self) -> bool:
@@ -108,6 +109,7 @@ class WhatIf:
             "forbid": [list(p) for p in self.forbid],
             "release": [list(p) for p in self.release],
             "status": self.status,
+            "mode": self.mode,
             "solve_status": self.solve_status,
             "resolved": self.resolved,
             "every_stage_equal": self.every_stage_equal,
@@ -287,6 +289,7 @@ def what_if(
     *,
     release: Iterable[PairKey] = (),
     reuse_baseline: bool = True,
+    mode: str = "reoptimise",
 ) -> WhatIf:
     """Re-solve with ``force`` pairs locked and ``forbid`` pairs forbidden; compare with ``base``.
 
@@ -298,6 +301,10 @@ def what_if(
     already keeps the change (every forced pair in it, no forbidden one) and was proven
     optimal with zero tolerances, it stays optimal: it is returned as the new plan without
     re-solving (``reuse_baseline=False`` re-solves anyway).
+
+    ``mode``: ``reoptimise`` (every other pair free), ``only`` (every other pair of ``base``
+    kept: the cost of exactly this change, or why it cannot be made alone) or ``fewest`` (as
+    few other pairs changed as the rules allow: :mod:`matcher.io.baseline`, ``changes`` first).
 
     Raises :class:`InputError` for unknown codes, a code of the wrong side, or a pair both
     forced and forbidden.
@@ -342,8 +349,12 @@ def what_if(
     def stages(after: dict | None) -> tuple[StageCost, ...]:
         return stage_costs(problem, before, after, order)
 
-    common = dict(force=force, forbid=forbid, release=release, labels=labels)
+    common = dict(force=force, forbid=forbid, release=release, labels=labels, mode=mode)
     new = _changed_problem(problem, force, forbid, release)
+    if mode != "reoptimise":
+        from .whatif_modes import in_mode
+
+        new = in_mode(new, mode, base_keys - set(forbid) - set(release))
     causes = _simple_causes(problem, new, force, forbid, release)
     if causes:
         return WhatIf(status="impossible", stages=stages(None), reasons=tuple(causes), notes=tuple(notes),

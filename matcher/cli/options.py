@@ -43,7 +43,8 @@ LowlandMax = Annotated[Optional[int], typer.Option("--lowland-max-partners", hel
 RemoteMin = Annotated[Optional[int], typer.Option("--remote-min-partners", help="Min partners of a remote unit.")]
 LowlandMin = Annotated[Optional[int], typer.Option("--lowland-min-partners", help="Min partners of a lowland unit.")]
 Objectives = Annotated[Optional[str], typer.Option(
-    "--objectives", help="Stage order, comma-separated, from balance,shortfall,distance.")]
+    "--objectives", help="Stage order, comma-separated, from balance,shortfall,distance (and changes, "
+                         "with --from-plan).")]
 Tolerance = Annotated[Optional[list[str]], typer.Option(
     "--tolerance", help="Relative slack a stage leaves to the next, e.g. balance=0.05 (repeatable).")]
 TimeLimit = Annotated[Optional[float], typer.Option(
@@ -52,6 +53,11 @@ TimeLimit = Annotated[Optional[float], typer.Option(
             "or each check of a diagnosis.")]
 Workers = Annotated[Optional[int], typer.Option("--workers", help="CP-SAT workers (1 = reproducible).")]
 Seed = Annotated[Optional[int], typer.Option("--seed", help="Random seed.")]
+FromPlan = Annotated[Optional[Path], typer.Option(
+    "--from-plan", help="A published plan to keep as far as the rules allow: a pairs table or a result folder "
+                        "(adds the 'changes' stage, first; see --max-changes).")]
+MaxChanges = Annotated[Optional[int], typer.Option(
+    "--max-changes", help="With --from-plan: at most N pairs added or dropped; balance comes first and may use them.")]
 
 Lang = Annotated[str, typer.Option("--lang", help="Language of reports and labels: vi (default) or en.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")]
@@ -74,7 +80,7 @@ Why = Annotated[bool, typer.Option(
 
 # setting -> its option: the one table (the scenario's settings are rules.* and params.*)
 SETTINGS = {
-    "pairs": Pairs, "travel": Travel, "sheet": Sheet,
+    "pairs": Pairs, "travel": Travel, "sheet": Sheet, "from_plan": FromPlan, "rules.max_changes": MaxChanges,
     "rules.max_distance_km": MaxDistanceKm, "rules.max_minutes": MaxMinutes,
     "rules.detour_factor": DetourFactor, "rules.distance_metric": DistanceMetric, "rules.pair_within": PairWithin,
     "rules.lowland_min_partners": LowlandMin, "rules.lowland_max_partners": LowlandMax,
@@ -88,6 +94,7 @@ GROUPS = {
               "rules.remote_max_partners", "rules.lowland_max_partners", "rules.remote_min_partners",
               "rules.lowland_min_partners", "rules.pair_within"),
     "stages": ("rules.objectives", "rules.tolerances"),
+    "baseline": ("from_plan", "rules.max_changes"),
     "solver": ("params.time_limit_s", "params.workers", "params.seed"),
 }
 
@@ -205,7 +212,8 @@ class Settings:
         origins = {**{f"rules.{k}": flag(f"rules.{k}") for k in rules},
                    **{f"params.{k}": flag(f"params.{k}") for k in params}}
         return with_overrides(sc, pairs=self.values.get("pairs"), travel=self.values.get("travel"),
-                              rules=rules, params=params, origins=origins, units_sheet=self.values.get("sheet"))
+                              rules=rules, params=params, origins=origins, units_sheet=self.values.get("sheet"),
+                              from_plan=self.values.get("from_plan"))
 
     def scenario(self, target: Path | None):
         """Check the values, load the scenario (or the default), apply the values."""

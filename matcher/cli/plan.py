@@ -56,7 +56,18 @@ def print_result(problem, result, written) -> None:
         typer.echo(f"wrote {p}")
 
 
-@with_settings("tables", "rules", "stages", "solver")
+def print_changes(changes, lang: str) -> None:
+    """The published plan against the new one, and each change with its reason."""
+    from ..i18n import t
+
+    typer.echo(t("change_headline", lang, published=changes.published, kept=changes.kept,
+                 dropped=len(changes.dropped), added=len(changes.added)))
+    for c in changes.changes:
+        typer.echo("  " + t(f"change_line_{c.kind}", lang, lowland=f"{c.lowland_name} ({c.lowland_code})",
+                            remote=f"{c.remote_name} ({c.remote_code})", why=c.text(lang)))
+
+
+@with_settings("tables", "rules", "stages", "solver", "baseline")
 def solve(
     target: Target = None,
     out: OutFolder = Path("matcher-out"),
@@ -80,6 +91,8 @@ def solve(
     show_settings(sc)
     outcome = run_solve(sc, out, lang, why, progress=None if quiet else err, warn=show_warnings(verbose))
     print_result(outcome.problem, outcome.result, [] if outcome.diagnosis else outcome.written)
+    if outcome.changes is not None:
+        print_changes(outcome.changes, lang)
     if outcome.diagnosis is not None:
         err(outcome.diagnosis_text)
         for p in outcome.written:
@@ -118,7 +131,7 @@ def evaluate(
     return EXIT_OK if outcome.result.status.has_solution else exit_for(outcome.result.status)
 
 
-@with_settings("tables", "rules")
+@with_settings("tables", "rules", "baseline")
 def validate(
     target: Target = None,
     verbose: Verbose = False,

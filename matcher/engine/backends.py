@@ -327,10 +327,9 @@ class MipAnswer:
 
 
 def _objective(built: Built, objective: str | None) -> None:
-    if objective == "shortfall":
-        built.backend.objective(built.shortfall[1], built.shortfall[0])
-    else:
-        built.backend.objective(built.distance if objective else [])
+    sums = {"shortfall": built.shortfall, "changes": built.changes}  # (constant, terms)
+    const, terms = sums.get(objective, (0, built.distance if objective else []))
+    built.backend.objective(terms, const)
 
 
 def mip(ctx: Ctx, kept: Kept, objective: str | None, work: float) -> MipAnswer:

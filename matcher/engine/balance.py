@@ -73,7 +73,7 @@ class Probe(enum.Enum):
 
 
 def with_floors(kept: Kept, fl: dict[int, int]) -> Kept:
-    return Kept(fl, kept.max_shortfall, kept.max_distance)
+    return replace(kept, floors=fl)
 
 
 def probe(ctx: Ctx, kept: Kept, work: float) -> tuple[Probe, Plan | None]:

@@ -44,6 +44,7 @@ class Built:
     covered: dict[int, Terms]  # remote index -> terms of its covered need
     shortfall: tuple[int, Terms]  # constant + terms
     distance: Terms
+    changes: tuple[int, Terms] = (0, [])  # constant + terms: pairs added or dropped against the baseline
 
 
 @dataclass
@@ -58,6 +59,9 @@ class Index:
     by_l: list[list[int]]
     by_r: list[list[int]]
     cost: list[int]
+    # changes = change_const + sum change[k] x_k: +1 for a pair not in the published plan, -1 for one in it
+    change: list[int] = field(default_factory=list)
+    change_const: int = 0
 
     _cuts: dict[tuple[int, int], list[list[int]]] = field(default_factory=dict)
 
@@ -96,9 +100,11 @@ class Index:
                         y_specs.append((k, d, min(s, n), f"y[{lo.code},{re.code},{d}]"))
                     else:
                         gives.setdefault((c.ri, d), []).append((min(s, n), k))
+        base = set(problem.baseline)
+        change = [-1 if (lows[c.li].code, rems[c.ri].code) in base else 1 for c in cands] if base else []
         return cls(
             [f"x[{lows[c.li].code},{rems[c.ri].code}]" for c in cands], gives, y_specs, holders,
-            by_l, by_r, [cost_units(problem, c) for c in cands],
+            by_l, by_r, [cost_units(problem, c) for c in cands], change, len(base),
         )
 
 
@@ -219,9 +225,15 @@ def add_holder_cuts(b, problem: Problem, ix: Index, x, floors: Mapping[int, int]
     return n
 
 
-def add_objective_caps(b, kept: Kept, total_need: int, short_terms: Terms, dist_terms: Terms) -> int:
-    """The kept optimum of an earlier shortfall or distance stage, as a cap."""
+def add_objective_caps(b, kept: Kept, total_need: int, short_terms: Terms, dist_terms: Terms,
+                       changes: tuple[int, Terms] = (0, []), max_changes: int | None = None) -> int:
+    """The kept optimum of an earlier shortfall, distance or changes stage, as a cap; and the
+    scenario's ``max_changes`` (at most that many pairs added or dropped against the baseline)."""
     n = 0
+    for cap in (kept.max_changes, max_changes):
+        if cap is not None and changes[1]:
+            b.linear(changes[1], None, cap - changes[0])
+            n += 1
     if kept.max_shortfall is not None:
         b.linear(short_terms, None, kept.max_shortfall - total_need)
         n += 1
@@ -245,6 +257,7 @@ class Kept:
     floors: Mapping[int, int] = field(default_factory=dict)
     max_shortfall: int | None = None
     max_distance: int | None = None
+    max_changes: int | None = None
 
 
 def build(
@@ -276,6 +289,8 @@ def build(
     total_need = sum(r.total_need for r in problem.remote)
     short_terms = [(-1, v) for v in cov.values()]
     dist_terms = [(ix.cost[k], x[k]) for k in x]
-    add_objective_caps(b, kept, total_need, short_terms, dist_terms)
-    return Built(b, cands, x, y, cov, covered, (total_need, short_terms), dist_terms)
+    changes = (ix.change_const, [(ix.change[k], x[k]) for k in x] if ix.change else [])
+    add_objective_caps(b, kept, total_need, short_terms, dist_terms, changes,
+                       None if fixed else problem.rules.max_changes)
+    return Built(b, cands, x, y, cov, covered, (total_need, short_terms), dist_terms, changes)
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from ortools.sat.python import cp_model
@@ -91,8 +91,7 @@ def improve(ctx: Ctx, kept: Kept, plan: Plan, until: float,
         if best >= 1 or proven(best):
             return plan, True
         strict = floors(problem, best, strictly_better=True)
-        base = _Base.of(ctx.build(CpBackend(), Kept(at_level(problem, kept, best),
-                                                    kept.max_shortfall, kept.max_distance)))
+        base = _Base.of(ctx.build(CpBackend(), replace(kept, floors=at_level(problem, kept, best))))
         lifted, stall = False, 0
         while ctx.spent < until and stall < STALL_ROUNDS and not ctx.out_of_wall():
             on = _chosen(ctx, plan)
@@ -235,7 +234,8 @@ def _solve_round(ctx: Ctx, base: _Base, m: cp_model.CpModel, hint: dict) -> Plan
 def improve_sum(ctx: Ctx, kept: Kept, plan: Plan, objective: str, until: float,
                 value: Callable[[Plan], int]) -> Plan:
     """The same neighbourhood rounds for a minimising stage (``shortfall``: most covered need;
-    ``distance``: least total cost, then most covered need), under every kept constraint.
+    ``distance``: least total cost, then most covered need; ``changes``: fewest pairs added or
+    dropped against the published plan), under every kept constraint.
     A round is kept when ``value`` (the stage's integer figure) falls. Stops at ``until``
     or after ``STALL_ROUNDS`` rounds in a row without progress at the widest neighbourhood."""
     problem = ctx.problem
@@ -253,6 +253,9 @@ def improve_sum(ctx: Ctx, kept: Kept, plan: Plan, objective: str, until: float,
         if objective == "distance":
             dist = sum(cost[k] * m.get_bool_var_from_proto_index(base.x_index[k]) for k in sorted(free))
             m.minimize(big * dist - _covered_sum(m, base))
+        elif objective == "changes":
+            change = ctx.index.change
+            m.minimize(sum(change[k] * m.get_bool_var_from_proto_index(base.x_index[k]) for k in sorted(free)))
         else:
             m.maximize(_covered_sum(m, base))
         got = _solve_round(ctx, base, m, plan[1])

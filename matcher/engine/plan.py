@@ -64,6 +64,11 @@ def keeps(ctx: Ctx, kept: Kept, on: set[int], cov: dict[tuple[int, str], int]) -
     total_need = sum(r.total_need for r in problem.remote)
     if kept.max_shortfall is not None and total_need - sum(cov.values()) > kept.max_shortfall:
         return False
+    if ix.change:
+        changes = ix.change_const + sum(ix.change[k] for k in on)
+        for cap in (kept.max_changes, None if ctx.fixed else problem.rules.max_changes):
+            if cap is not None and changes > cap:
+                return False
     return not (kept.max_distance is not None and sum(ix.cost[k] for k in on) > kept.max_distance)
 
 
@@ -124,6 +129,8 @@ def raw_value(objective: str, ctx: Ctx, pairs: list[Pair]) -> int:
     problem = ctx.problem
     if objective == "shortfall":
         return shortfall(problem, pairs)
+    if objective == "changes":
+        return problem.changes(pairs)
     chosen = {(p.lowland_code, p.remote_code) for p in pairs}
     return sum(
         cost_units(problem, c) for c in ctx.cands
@@ -139,9 +146,11 @@ def to_value(name: str, problem: Problem) -> Callable[[float], float]:
 
 
 def exact_value(name: str, problem: Problem, pairs: list[Pair]) -> float:
-    """A plan's figure for a shortfall or distance stage, in the stage's unit."""
+    """A plan's figure for a shortfall, distance or changes stage, in the stage's unit."""
     if name == "shortfall":
         return float(shortfall(problem, pairs))
+    if name == "changes":
+        return float(problem.changes(pairs))
     if problem.rules.distance_metric == "minutes":
         return float(sum(p.minutes or 0.0 for p in pairs))
     return float(sum(p.km for p in pairs))

@@ -33,7 +33,7 @@ MIN_LNS_SHARE = 0.5  # of a minimising stage's work left after SCIP, for the nei
 
 
 def _stage_min(ctx: Ctx, kept: Kept, work: float, name: str, incumbent: Plan | None = None) -> StageOutcome:
-    """Minimise shortfall or distance (``balance`` here only when nothing is needed).
+    """Minimise shortfall, distance or changes (``balance`` here only when nothing is needed).
 
     LP first (infeasible LP: infeasible stage; integral LP x: completed by CP-SAT with x
     fixed), then SCIP, then neighbourhood search around the best plan
@@ -83,8 +83,9 @@ def _stage_min(ctx: Ctx, kept: Kept, work: float, name: str, incumbent: Plan | N
         offer(plan)
     if best is None or best[0] > bound_raw:
         built = ctx.build(CpBackend(), kept)
-        if objective == "shortfall":
-            built.backend.minimize(built.shortfall[1], built.shortfall[0], bound_raw)
+        if objective in ("shortfall", "changes"):
+            const_terms = built.shortfall if objective == "shortfall" else built.changes
+            built.backend.minimize(const_terms[1], const_terms[0], bound_raw)
         else:
             built.backend.minimize(built.distance, 0, bound_raw)
         code, solver = cp_solve(ctx, built, a.for_cp(), objective, to_value(objective, problem))
@@ -110,6 +111,7 @@ def _stage_min(ctx: Ctx, kept: Kept, work: float, name: str, incumbent: Plan | N
         kept.floors,
         cap if objective == "shortfall" else kept.max_shortfall,
         cap if objective == "distance" else kept.max_distance,
+        cap if objective == "changes" else kept.max_changes,
     )
     stage = StageResult(name, status, value, bound, time.perf_counter() - start, unit)
     return StageOutcome(stage, tuple(pairs), hint, new_kept)

@@ -62,6 +62,25 @@ def effective_settings(sc) -> dict:
             "from": "; ".join(dict.fromkeys(given)) if given else (
                 DEFAULTS_FROM if name != "max_minutes" else "matcher's default (no time cap)"),
         }
+    return {**out, **_stage_settings(sc, origins)}
+
+
+def _stage_settings(sc, origins: Mapping[str, str]) -> dict:
+    """The stage order (with ``changes`` where a published plan puts it), and the published
+    plan and its change cap when given."""
+    from .baseline import stage_order
+
+    plan = getattr(sc, "from_plan", None)
+    order = stage_order(sc.rules.objectives, plan is not None, sc.rules.max_changes)
+    given = origins.get("rules.objectives")
+    out = {"objectives": {"value": ", ".join(order), "origin": "given" if given else "default",
+                          "from": given or ("matcher's default; 'changes' placed by the published plan's rule"
+                                            if plan else DEFAULTS_FROM)}}
+    if plan is not None:
+        out["from_plan"] = {"value": str(plan), "origin": "given", "from": origins.get("from_plan", "--from-plan")}
+        cap = sc.rules.max_changes
+        out["max_changes"] = {"value": cap, "origin": "given" if cap is not None else "default",
+                              "from": origins.get("rules.max_changes", "none: fewest changes first")}
     return out
 
 
@@ -79,7 +98,7 @@ def _shown(name: str, value) -> str:
 LABELS = {
     "max_distance_km": "distance cap", "detour_factor": "detour x", "distance_metric": "metric",
     "max_minutes": "time cap", "lowland_partners": "partners: lowland", "remote_partners": "remote",
-    "time_limit_s": "time limit",
+    "time_limit_s": "time limit", "objectives": "stages", "from_plan": "published plan", "max_changes": "max changes",
 }
 
 
@@ -92,5 +111,7 @@ def settings_block(settings: Mapping[str, Mapping]) -> str:
 
     first = [n for n in ("max_distance_km", "detour_factor", "distance_metric", "max_minutes") if n in settings]
     second = [n for n in ("lowland_partners", "remote_partners", "time_limit_s") if n in settings]
+    third = [n for n in ("objectives", "from_plan", "max_changes") if n in settings] if (
+        "from_plan" in settings or settings.get("objectives", {}).get("origin") == "given") else []
     return "\n".join(["settings ([default] = the documented default, as data/danang_2025/scenario.toml):",
-                      "- " + ", ".join(map(item, first)), "- " + ", ".join(map(item, second))])
+                      *("- " + ", ".join(map(item, names)) for names in (first, second, third) if names)])

@@ -155,6 +155,8 @@ def summary(problem: Problem, result: Result, scenario_path: str | None,
             "pairs_file": (inputs or {}).get("pairs"),
             "travel_file": (inputs or {}).get("travel"),
             "units_sheet": (inputs or {}).get("units_sheet"),  # --sheet, when given (issue 9)
+            "from_plan_file": (inputs or {}).get("from_plan"),  # --from-plan, when given (issue 10)
+            "max_changes": rules.max_changes,
             "max_distance_km": rules.max_distance_km,
             "max_minutes": rules.max_minutes,
             "detour_factor": rules.detour_factor,

@@ -313,6 +313,8 @@ def problem_for_result(result_dir: Path) -> tuple[Problem, SolveParams]:
         k: info.get(k) for k in ("max_distance_km", "max_minutes", "detour_factor", "distance_metric",
                                  "pair_within")
     }
+    if info.get("max_changes") is not None:
+        rules["max_changes"] = int(info["max_changes"])
     if info.get("objectives"):
         rules["objectives"] = tuple(info["objectives"])
     if info.get("tolerances") is not None:
@@ -322,7 +324,7 @@ def problem_for_result(result_dir: Path) -> tuple[Problem, SolveParams]:
     sp = view.summary.get("solver_params") or {}
     params = {k: sp.get(k) for k in ("time_limit_s", "workers", "seed")}
     sc = with_overrides(sc, pairs=info.get("pairs_file"), travel=info.get("travel_file"), rules=rules,
-                        params=params, units_sheet=info.get("units_sheet"))
+                        params=params, units_sheet=info.get("units_sheet"), from_plan=info.get("from_plan_file"))
     # with_overrides keeps the file's value where the recorded one is None: a cap the run
     # did not have must not come back from the file.
     none_caps = {k: None for k in ("max_distance_km", "max_minutes", "pair_within") if k in info and info[k] is None}

@@ -16,7 +16,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from ..errors import InputError, MatcherWarning, ValidationIssue, group_warnings
-from ..model import OBJECTIVES, PairRule, Problem, Role, Rules, SolveParams
+from ..model import STAGES, PairRule, Problem, Role, Rules, SolveParams
+from .baseline import check_baseline_rules, with_baseline
 from .defaults import DEFAULT_PARAMS, DEFAULT_RULES
 from .extends import read_chain
 from .tables import TABLE_SUFFIXES, check_input_file, repair_code, text_problem, visible
@@ -24,7 +25,7 @@ from .tables import TABLE_SUFFIXES, check_input_file, repair_code, text_problem,
 SCENARIO_KEYS = {
     "name", "units", "pairs", "travel", "max_distance_km", "max_minutes", "detour_factor",
     "distance_metric", "objectives", "tolerance", "partners", "solver", "assumptions", "sources",
-    "assumptions_vi", "sources_vi", "pair_within", "derive", "units_sheet", "pairs_sheet",
+    "assumptions_vi", "sources_vi", "pair_within", "derive", "units_sheet", "pairs_sheet", "from_plan", "max_changes",
 }
 PARTNER_KEYS = {"lowland_min", "lowland_max", "remote_min", "remote_max"}
 SOLVER_KEYS = {"time_limit_s", "workers", "seed"}
@@ -37,7 +38,7 @@ FILE_KEYS = {
 }
 FLOAT_SETTINGS = {"max_distance_km", "max_minutes", "detour_factor", "time_limit_s", "tolerance"}
 INT_SETTINGS = {"lowland_min_partners", "lowland_max_partners", "remote_min_partners", "remote_max_partners",
-                "workers", "seed"}
+                "workers", "seed", "max_changes"}
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,13 @@ class Scenario:
     derive: tuple = ()  # matcher.io.derive.DeriveRule, from [derive.need_<d>] / [derive.supply_<d>]
     units_sheet: str | None = None  # the XLSX sheet of the units table (default: the active visible one)
     pairs_sheet: str | None = None  # the XLSX sheet of the pairs table (the template's 'pairs' sheet, in place)
+    from_plan: Path | None = None  # a published plan to keep (matcher.io.baseline): a pairs table or result folder
 
     @property
     def inputs(self) -> list[Path]:
-        return [p for p in (self.path, self.units, self.pairs, self.travel) if p is not None]
+        plan = self.from_plan
+        plan = plan / "pairs.csv" if plan is not None and plan.is_dir() else plan
+        return [p for p in (self.path, self.units, self.pairs, self.travel, plan) if p is not None]
 
 
 def default_scenario_path() -> Path:
@@ -103,7 +107,7 @@ def read_scenario(path: Path) -> Scenario:
     for key in data:
         if key not in SCENARIO_KEYS:
             bad(key, None, f"unknown key; known keys: {', '.join(sorted(SCENARIO_KEYS))}")
-    for section, known in (("partners", PARTNER_KEYS), ("solver", SOLVER_KEYS), ("tolerance", set(OBJECTIVES))):
+    for section, known in (("partners", PARTNER_KEYS), ("solver", SOLVER_KEYS), ("tolerance", set(STAGES))):
         sub = data.get(section, {})
         if not isinstance(sub, dict):
             bad(section, sub, "must be a table")
@@ -145,13 +149,14 @@ def read_scenario(path: Path) -> Scenario:
     units = rel("units")
     if "units" not in data:
         bad("units", None, "required key is missing")
-    pairs, travel = rel("pairs"), rel("travel")
+    pairs, travel, from_plan = rel("pairs"), rel("travel"), rel("from_plan")
     rules_kw, params_kw = _settings(data, bad)
     from .derive import parse_derive
 
     derive = parse_derive(data.get("derive", {}), bad, name)
     origins = {**{f"rules.{k}": f"scenario file {name}" for k in rules_kw},
-               **{f"params.{k}": f"scenario file {name}" for k in params_kw}}
+               **{f"params.{k}": f"scenario file {name}" for k in params_kw},
+               **({"from_plan": f"scenario file {name}"} if from_plan else {})}
     rules_kw, params_kw = {**DEFAULT_RULES, **rules_kw}, {**DEFAULT_PARAMS, **params_kw}  # one set of defaults
     for cls, kw in ((Rules, rules_kw), (SolveParams, params_kw)):
         for setting, value, msg in model_problems(cls, kw):
@@ -167,7 +172,7 @@ def read_scenario(path: Path) -> Scenario:
         rules=Rules(**rules_kw), params=SolveParams(**params_kw), assumptions=tuple(data.get("assumptions", ())),
         sources=tuple(data.get("sources", ())), assumptions_vi=tuple(data.get("assumptions_vi", ())),
         sources_vi=tuple(data.get("sources_vi", ())), path=path.resolve(), origins=origins, derive=derive,
-        units_sheet=data.get("units_sheet"), pairs_sheet=data.get("pairs_sheet"),
+        units_sheet=data.get("units_sheet"), pairs_sheet=data.get("pairs_sheet"), from_plan=from_plan,
     )
 
 
@@ -197,20 +202,20 @@ def _settings(data: Mapping, bad) -> tuple[dict, dict]:
     """The file's settings as keyword arguments of Rules and SolveParams (shape checked, ranges not)."""
     rules: dict = {}
     params: dict = {}
-    for key in ("max_distance_km", "max_minutes", "detour_factor", "distance_metric", "pair_within"):
+    for key in ("max_distance_km", "max_minutes", "detour_factor", "distance_metric", "pair_within", "max_changes"):
         if key in data:  # "none" lifts a cap (the documented default has one)
             none = key in ("max_distance_km", "max_minutes") and data[key] == "none"
             rules[key] = None if none else _setting(data[key], key)
     if "objectives" in data:
         obj = data["objectives"]
         if not isinstance(obj, list) or not all(isinstance(o, str) for o in obj):
-            bad("objectives", obj, f"expected a list of distinct names from {list(OBJECTIVES)}")
+            bad("objectives", obj, f"expected a list of distinct names from {list(STAGES)}")
         else:
             rules["objectives"] = tuple(obj)
     tol = data.get("tolerance", {})
     if isinstance(tol, dict):
         # unknown keys are reported above
-        rules["tolerances"] = {k: _setting(v, "tolerance") for k, v in tol.items() if k in OBJECTIVES}
+        rules["tolerances"] = {k: _setting(v, "tolerance") for k, v in tol.items() if k in STAGES}
     part = data.get("partners", {})
     if isinstance(part, dict):
         for k in PARTNER_KEYS & set(part):
@@ -312,7 +317,7 @@ def override_problems(sc: Scenario, *, rules: Mapping | None = None,
 
 def with_overrides(sc: Scenario, *, pairs=None, travel=None, rules: Mapping | None = None,
                    params: Mapping | None = None, origins: Mapping[str, str] | None = None,
-                   units_sheet: str | None = None) -> Scenario:
+                   units_sheet: str | None = None, from_plan=None) -> Scenario:
     """Command-line options win over the scenario file (``units_sheet``: ``--sheet``).
 
     ``origins`` names where each given setting came from (``{"rules.max_distance_km":
@@ -327,10 +332,12 @@ def with_overrides(sc: Scenario, *, pairs=None, travel=None, rules: Mapping | No
     given += [f"params.{k}" for k, v in (params or {}).items() if v is not None]
     return replace(
         sc,
-        origins={**sc.origins, **{k: (origins or {}).get(k, "command line") for k in given}},
+        origins={**sc.origins, **{k: (origins or {}).get(k, "command line") for k in given},
+                 **({"from_plan": "--from-plan"} if from_plan else {})},
         pairs=Path(pairs).resolve() if pairs else sc.pairs,  # pairs_sheet names a sheet of the file's own table
         pairs_sheet=sc.pairs_sheet if not pairs or Path(pairs).resolve() == sc.pairs else None,
         travel=Path(travel).resolve() if travel else sc.travel, units_sheet=units_sheet or sc.units_sheet,
+        from_plan=Path(from_plan).resolve() if from_plan else sc.from_plan,
         rules=replace(sc.rules, **{k: v for k, v in (rules or {}).items() if v is not None}),
         params=replace(sc.params, **{k: v for k, v in (params or {}).items() if v is not None}),
     )
@@ -365,6 +372,8 @@ def load_problem(sc: Scenario) -> tuple[Problem, list[MatcherWarning]]:
             pair_rules = got
         else:
             travel = got
+    issues += check_baseline_rules(sc.rules.objectives, sc.from_plan is not None, sc.rules.max_changes,
+                                   str(sc.path or "command line"))
     col = sc.rules.pair_within
     if col is not None:  # the grouping column must be there, filled on every lowland and remote row
         where = Path(sc.units).name
@@ -383,5 +392,7 @@ def load_problem(sc: Scenario) -> tuple[Problem, list[MatcherWarning]]:
         assumptions_vi=(*((sc.assumptions_vi or sc.assumptions) if extra["vi"] else sc.assumptions_vi), *extra["vi"]),
         sources_vi=sc.sources_vi,
     )
+    if sc.from_plan is not None:
+        problem = with_baseline(problem, sc.from_plan, warnings)
     return problem, group_warnings(warnings)
 

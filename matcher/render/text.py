@@ -221,9 +221,37 @@ def moved_table(w: WhatIf, lang: str) -> list[str]:
     return out
 
 
-def whatif_markdown(w: WhatIf, lang: str = DEFAULT_LANG) -> str:
-    """A short report: the change, possible or not (and why), cost per stage, pairs that moved."""
-    lines = [f"# {t('wi_title', lang)}", ""]
+def whatif_modes_lines(ws, lang: str = DEFAULT_LANG) -> list[str]:
+    """The same change in each mode side by side (:mod:`matcher.analysis.whatif_modes`): each
+    stage's figure before and in every mode, and the pairs each mode moves."""
+    if len(ws) < 2:
+        return []
+    first = ws[0]
+    modes = sorted(ws, key=lambda w: ("only", "fewest", "reoptimise").index(w.mode))
+    head = [t("pack_stage", lang), t("wi_before", lang), *(t(f"wi_mode_{w.mode}", lang) for w in modes)]
+    lines = ["", f"## {t('wi_modes_title', lang)}", "", f"| {' | '.join(head)} |",
+             "|---|---:|" + "---:|" * len(modes)]
+
+    def cell(w, i):
+        if w.status != "possible":
+            return t(f"wi_cell_{w.status}", lang)
+        s = w.stages[i]
+        return fmt_stage(s.name, s.unit, s.after, lang, s.before)
+
+    for i, s in enumerate(first.stages):
+        lines.append(f"| {stage_label(s.name, lang)} | {fmt_stage(s.name, s.unit, s.before, lang)} | "
+                     + " | ".join(cell(w, i) for w in modes) + " |")
+    moved = [str(len(w.added) + len(w.removed)) if w.status == "possible" else t(f"wi_cell_{w.status}", lang)
+             for w in modes]
+    lines.append(f"| {t('wi_pairs_moved', lang)} | 0 | " + " | ".join(moved) + " |")
+    lines += ["", t("wi_modes_note", lang, mode=t(f"wi_mode_{first.mode}", lang))]
+    return lines
+
+
+def whatif_markdown(w: WhatIf, lang: str = DEFAULT_LANG, others=()) -> str:
+    """A short report: the change, possible or not (and why), cost per stage, pairs that moved;
+    with ``others`` (the same change in the other modes), the modes side by side."""
+    lines = [f"# {t('wi_title', lang)} — {t(f'wi_mode_{w.mode}', lang)}", ""]
     for keys, key in ((w.release, "wi_release"), (w.force, "wi_force"), (w.forbid, "wi_forbid")):
         for k in keys:
             lines.append(f"- {t(key, lang, pair=w.labels.get(k, f'{k[0]} – {k[1]}'))}")
@@ -248,6 +276,7 @@ def whatif_markdown(w: WhatIf, lang: str = DEFAULT_LANG) -> str:
             lines.append(t("wi_none_moved", lang))
         else:
             lines += moved_table(w, lang)
+    lines += whatif_modes_lines([w, *others], lang)
     if w.notes:
         lines += ["", f"## {t('wi_notes', lang)}", ""]
         lines += [f"- {n.text(lang)}" for n in w.notes]
@@ -278,9 +307,14 @@ def write_diagnosis(d: Diagnosis, out_dir: Path, lang: str | None = None) -> lis
     return write_outputs(Path(out_dir), diagnosis_files(d, lang), inputs=[])
 
 
-def whatif_files(w: WhatIf, lang: str = DEFAULT_LANG) -> dict[str, object]:
+def whatif_files(w: WhatIf, lang: str = DEFAULT_LANG, others=()) -> dict[str, object]:
     """The report files of a what-if, ``{name: content}``: ``whatif.md`` (text in ``lang``) and
     ``whatif.json`` (the dict of :meth:`WhatIf.to_dict`), ready for
     :func:`matcher.io.files.write_outputs`, which the caller may give the new plan's files
     too, to publish everything in one step."""
-    return {"whatif.md": whatif_markdown(w, lang), "whatif.json": w.to_dict()}
+    data = w.to_dict()
+    if others:
+        data["modes"] = [{"mode": o.mode, "status": o.status, "stages": o.to_dict()["stages"],
+                          "moved": len(o.added) + len(o.removed) if o.status == "possible" else None,
+                          "added": o.to_dict()["added"], "removed": o.to_dict()["removed"]} for o in (w, *others)]
+    return {"whatif.md": whatif_markdown(w, lang, others), "whatif.json": data}

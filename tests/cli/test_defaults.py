@@ -65,7 +65,7 @@ def test_solve_prints_and_records_the_settings(runner, tmp_path):
     assert settings["detour_factor"]["origin"] == "default" and settings["detour_factor"]["value"] == 1.5
     assert settings["lowland_partners"]["value"] == [1, 1]
     assert set(settings) == {"max_distance_km", "max_minutes", "detour_factor", "distance_metric",
-                             "lowland_partners", "remote_partners", "time_limit_s"}
+                             "lowland_partners", "remote_partners", "time_limit_s", "objectives"}
 
 
 def test_validate_prints_the_settings_after_ok(runner):

@@ -31,6 +31,11 @@ def read_as(kind: str, path: Path):
         return read_travel(path, tiny_units())
     if kind == "scenario":
         return read_scenario(path)
+    if kind == "plan":  # a published plan (issue 10)
+        from matcher.io.inputs import read_plan
+        from matcher.model import Problem
+
+        return read_plan(path, Problem(units=tuple(tiny_units()), domains=("it", "land")))
     raise AssertionError(f"unknown kind {kind}")
 
 
