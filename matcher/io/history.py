@@ -183,6 +183,25 @@ def result_record(result_dir: Path, started: str | None = None) -> dict:
     return run_record(sc, started=started, plan=Path(result_dir), plan_role="base plan")
 
 
+def library_record(scenario_path: str | None, inputs: Mapping[str, str | None] | None = None) -> dict:
+    """The run record of a library ``write_result``: the scenario file (or units table) it names, read
+    again for its tables (with the ``inputs`` pairs and travel tables), hashed now; no start time
+    is known, so ``started`` is now."""
+    from dataclasses import replace
+
+    from ..errors import InputError
+    from .scenario import load_scenario
+
+    sc = None
+    if scenario_path is not None and Path(scenario_path).is_file():
+        try:
+            sc = load_scenario(Path(scenario_path))
+        except (InputError, OSError):
+            return run_record(None, extra=[("scenario", Path(scenario_path))])
+        sc = replace(sc, **{k: Path(v) for k, v in (inputs or {}).items() if k in ("pairs", "travel") and v})
+    return run_record(sc)
+
+
 def effective(info: Mapping) -> dict:
     """The effective settings of a summary.json: the stated ``settings`` (values only), the rules
     of ``scenario`` and the solver parameters that decide the plan."""

@@ -371,7 +371,9 @@ def write_result(out_dir, problem: Problem, result: Result, scenario_path: str |
     through :func:`matcher.io.files.write_outputs`: the folder's other files stay, except
     ``drop`` (by default the diagnosis of an earlier infeasible run)."""
     from .files import write_outputs
+    from .history import library_record
 
+    extra.setdefault("run", library_record(scenario_path, inputs))  # issue 10: the run record
     files = output_files(problem, result, scenario_path, list(warnings or []), inputs=inputs, **extra)
     return write_outputs(out_dir, files, _protected(scenario_path, inputs, protect), drop=drop)
 

@@ -178,3 +178,16 @@ def test_a_whatif_records_the_base_runs_inputs_and_its_plan(tmp_path):
     assert inputs == [(role, str(p), sha(p)) for role, p in (
         ("scenario", TINY / "scenario.toml"), ("units", TINY / "units.csv"), ("pairs", TINY / "pairs.csv"),
         ("travel", TINY / "travel.csv"), ("base plan", (base / "pairs.csv").resolve()))]
+
+
+def test_library_write_result_records_the_run_too(tmp_path):
+    """issue 10: matcher.write_result (library use) records the scenario's inputs, versions and user as well."""
+    from matcher.io.result_tables import write_result
+    from matcher.io.scenario import load_problem
+
+    sc = fast(load_scenario(TINY / "scenario.toml"))
+    problem, _ = load_problem(sc)
+    write_result(tmp_path / "out", problem, solve_parts(problem, sc.params), str(sc.path))
+    run = record(tmp_path / "out")
+    assert [e["role"] for e in run["inputs"]] == ["scenario", "units", "pairs", "travel"]
+    assert run["inputs"][1]["sha256"] == sha(TINY / "units.csv") and run["command"] is None
