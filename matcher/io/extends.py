@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import InputError, ValidationIssue
 
-PATH_KEYS = ("units", "pairs", "travel")
+PATH_KEYS = ("units", "pairs", "travel", "from_plan")
 MERGED_TABLES = ("partners", "solver", "tolerance", "derive")
 MAX_DEPTH = 20
 
@@ -39,9 +39,19 @@ def _merge(base: dict, child: dict) -> dict:
     return out
 
 
-def read_chain(path: Path) -> dict:
-    """The scenario's keys with every base merged in (the ``extends`` key removed)."""
+def _keys(data: dict) -> list[str]:
+    """A file's setting keys, a merged table's as ``table.key`` (``partners.lowland_max``)."""
+    return [f"{k}.{sub}" if k in MERGED_TABLES and isinstance(v, dict) else k
+            for k, v in data.items() for sub in (v if k in MERGED_TABLES and isinstance(v, dict) else [None])]
+
+
+def read_chain(path: Path, provenance: dict | None = None) -> dict:
+    """The scenario's keys with every base merged in (the ``extends`` key removed).
+
+    ``provenance`` (a dict, filled in place) maps each key (``max_distance_km``,
+    ``partners.lowland_max``) to the name of the file in the chain that set it."""
     chain: list[Path] = []
+    where = provenance if provenance is not None else {}
 
     def load(p: Path, named_by: str | None) -> dict:
         p = p.resolve()
@@ -61,6 +71,7 @@ def read_chain(path: Path) -> dict:
         data = _read(p, p.name)
         base_name = data.pop("extends", None)
         if base_name is None:
+            where.update(dict.fromkeys(_keys(data), p.name))
             return data
         if not isinstance(base_name, str) or not base_name.strip():
             raise InputError([ValidationIssue(p.name, None, "extends", base_name,
@@ -71,6 +82,7 @@ def read_chain(path: Path) -> dict:
         for key in PATH_KEYS:
             if isinstance(base.get(key), str):
                 base[key] = str((base_path.parent / base[key]).resolve())
+        where.update(dict.fromkeys(_keys(data), p.name))
         return _merge(base, data)
 
     return load(Path(path), None)

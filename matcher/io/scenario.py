@@ -98,7 +98,8 @@ def read_scenario(path: Path) -> Scenario:
     path = Path(path)
     name = path.name
     check_input_file(path)  # a FIFO, device or folder is refused at once (reading one could hang)
-    data = read_chain(path)  # with ``extends = "base.toml"`` merged in (matcher.io.extends)
+    came = {}  # key -> the file of the extends chain that set it
+    data = read_chain(path, came)  # with ``extends = "base.toml"`` merged in (matcher.io.extends)
     issues: list[ValidationIssue] = []
 
     def bad(key, value, msg):
@@ -154,8 +155,8 @@ def read_scenario(path: Path) -> Scenario:
     from .derive import parse_derive
 
     derive = parse_derive(data.get("derive", {}), bad, name)
-    origins = {**{f"rules.{k}": f"scenario file {name}" for k in rules_kw},
-               **{f"params.{k}": f"scenario file {name}" for k in params_kw},
+    origins = {**{f"rules.{k}": f"scenario file {came.get(file_key(k), name)}" for k in rules_kw},
+               **{f"params.{k}": f"scenario file {came.get(file_key(k), name)}" for k in params_kw},
                **({"from_plan": f"scenario file {name}"} if from_plan else {})}
     rules_kw, params_kw = {**DEFAULT_RULES, **rules_kw}, {**DEFAULT_PARAMS, **params_kw}  # one set of defaults
     for cls, kw in ((Rules, rules_kw), (SolveParams, params_kw)):

@@ -59,3 +59,29 @@ def test_a_missing_base_names_the_file_that_extends_it(tmp_path):
         load_scenario(child)
     text = str(e.value)
     assert "child.toml" in text and "extends" in text and "nowhere.toml" in text
+
+
+def test_settings_name_the_file_of_the_chain_that_set_them(tmp_path):
+    """issue 10: each setting's origin names the file of the chain that gave it (base or child)."""
+    from matcher.io.defaults import effective_settings
+
+    _write(tmp_path / "a.toml", f'extends = "{DEFAULT.as_posix()}"\nmax_distance_km = 140\n')
+    c = _write(tmp_path / "c.toml", 'extends = "a.toml"\ndetour_factor = 1.7\n[partners]\nremote_max = 2\n')
+    sc = load_scenario(c)
+    assert sc.origins["rules.max_distance_km"] == "scenario file a.toml"
+    assert sc.origins["rules.detour_factor"] == "scenario file c.toml"
+    assert sc.origins["rules.remote_max_partners"] == "scenario file c.toml"
+    assert sc.origins["rules.lowland_max_partners"] == "scenario file scenario.toml"  # from the default, the root
+    got = effective_settings(sc)
+    assert got["max_distance_km"]["from"] == "scenario file a.toml"
+    assert got["remote_partners"]["from"] == "scenario file scenario.toml; scenario file c.toml"
+
+
+def test_a_base_from_plan_path_is_relative_to_the_base(tmp_path):
+    """issue 10: a base's from_plan path resolves against the base's folder, not the child's."""
+    (tmp_path / "base").mkdir()
+    plan = tmp_path / "base" / "published.csv"
+    plan.write_text("lowland_code,remote_code\n20242,20443\n", encoding="utf-8")
+    _write(tmp_path / "base" / "b.toml", f'extends = "{DEFAULT.as_posix()}"\nfrom_plan = "published.csv"\n')
+    child = _write(tmp_path / "runs" / "c.toml", 'extends = "../base/b.toml"\nmax_distance_km = 120\n')
+    assert load_scenario(child).from_plan == plan.resolve()
