@@ -191,3 +191,14 @@ def test_library_write_result_records_the_run_too(tmp_path):
     run = record(tmp_path / "out")
     assert [e["role"] for e in run["inputs"]] == ["scenario", "units", "pairs", "travel"]
     assert run["inputs"][1]["sha256"] == sha(TINY / "units.csv") and run["command"] is None
+
+
+def test_a_re_solve_from_a_published_plan_records_that_plan(tmp_path):
+    """issue 10: solve --from-plan RESULT_DIR hashes the published plan (the folder's pairs.csv) as an input."""
+    base = tmp_path / "base"
+    sc = fast(load_scenario(TINY / "scenario.toml"))
+    jobs.run_solve(sc, base)
+    assert jobs.run_solve(replace(sc, from_plan=base), tmp_path / "again").status.has_solution
+    entry = record(tmp_path / "again")["inputs"][-1]
+    assert (entry["role"], entry["path"], entry["sha256"]) == ("from-plan", str((base / "pairs.csv").resolve()),
+                                                               sha(base / "pairs.csv"))
