@@ -69,8 +69,8 @@ def _svg(cmp: Comparison, lang: str) -> str:
             if c.change == change:
                 (ax, ay), (bx, by) = xy(c.lowland_code), xy(c.remote_code)
                 tip = f"{change_word(change, lang)}: {c.lowland_name} – {c.remote_name}, {fmt_km(c.km, lang)}"
-                out.append(f'<line class="{change}" x1="{ax}" y1="{ay}" x2="{bx}" y2="{by}">'
-                           f"<title>{_e(tip)}</title></line>")
+                out.append(f'<line class="{change}" data-pair="{_e(c.lowland_code)}-{_e(c.remote_code)}" '
+                           f'x1="{ax}" y1="{ay}" x2="{bx}" y2="{by}"><title>{_e(tip)}</title></line>')
     changed = {u.code for u in cmp.diff.units}
     for code, u in active.iterrows():
         x, y = xy(code)
