@@ -247,6 +247,10 @@ def sweep(
         counts[row.get("status")] = counts.get(row.get("status"), 0) + 1
     typer.echo(f"{len(plan.runs)} runs: " + ", ".join(f"{n} {s}" for s, n in counts.items())
                + (f" ({len(outcome.skipped)} already done, kept)" if outcome.skipped else ""))
+    cut = [r["run_id"] for r in outcome.rows if r.get("stopped_by_wall_clock")]
+    if cut:
+        err(f"warning: the --time-limit deadline stopped {len(cut)} run(s) before their counted work was done "
+            f"(a busy machine: too many --workers-procs?); their plans may differ from an idle run's: {', '.join(cut)}")
     if not outcome.plot:
         err("no run has a plan: no trade-off plot was drawn")
     for p in outcome.stale:

@@ -47,6 +47,8 @@ def figures(problem, result) -> dict:
 
     out: dict = {"status": result.status.value}
     out.update({f"stage_{s.name}": s.status.value for s in result.stages})
+    # the --time-limit deadline cut the counted work (a busy machine): this plan may differ from an idle run's
+    out["stopped_by_wall_clock"] = bool(result.params.get("stopped_by_wall_clock", False))
     keys = ("min_coverage", "total_shortfall", "total_distance_km", "longest_distance_km", "n_pairs",
             "n_pairs_no_staff")
     if not result.status.has_solution:
@@ -84,6 +86,7 @@ def runs_frame(rows: Sequence[dict], keys: Sequence[str]) -> pd.DataFrame:
         values = [r.get(f) for r in rows]
         integral = f.startswith("n_") or f == "total_shortfall"
         cols[f] = pd.Series(values, dtype="Int64" if integral else "float64")
+    cols["stopped_by_wall_clock"] = pd.Series([r.get("stopped_by_wall_clock") for r in rows], dtype=object)
     cols["folder"] = pd.Series([r.get("folder") for r in rows], dtype=object)
     if any(r.get("error") for r in rows):
         cols["error"] = pd.Series([r.get("error") for r in rows], dtype=object)
