@@ -201,3 +201,16 @@ def test_result_folders_of_different_units(base, tmp_path):
     assert (d.kpi("total_shortfall").a, d.kpi("total_shortfall").b) == (3, 3)
     assert cmp.b.problem is not cmp.a.problem and not cmp.staff_differ
     assert "compared on the 4 units both have only" in cmp.notes("en")[0]
+
+
+def test_a_forced_what_if_folder_as_a_takes_the_other_folders_problem(base, tmp_path):
+    """issue 10: a what-if that forced Thanh Khê–Hùng Sơn shows a locked pair its scenario lacks, so it cannot be
+    rebuilt alone; as A it is read on B's problem (same units): B moves Thanh Khê back to Avương."""
+    from matcher.jobs import run_whatif
+
+    forced = tmp_path / "forced"
+    assert run_whatif(base, force=[("20209", "20443")], out=forced, lang="en").status == "possible"
+    d = compare_sources(forced, base).diff
+    assert [(c.change, c.lowland_code, c.remote_code) for c in d.changes if c.change != "kept"] == [
+        ("removed", "20209", "20443"), ("added", "20209", "20458")]
+    assert (d.kpi("min_coverage").a, d.kpi("min_coverage").b) == (pytest.approx(0.5), pytest.approx(0.6))
