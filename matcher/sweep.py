@@ -291,7 +291,7 @@ def _run(sweep: Sweep, out: Path, procs, client, on_start, on_run) -> SweepOutco
     todo = [r for r in runs if r.run_id not in rows]
     if on_start:
         on_start(len(runs), len(skipped))
-    stale = sorted(p for p in (out / "runs").glob("*") if p.is_dir() and p.name not in {r.run_id for r in runs})
+    stale = sorted(p for p in (out / "runs").glob("[!.]*") if p.is_dir() and p.name not in {r.run_id for r in runs})
     failed: list[str] = []
 
     def done(row: dict) -> None:
