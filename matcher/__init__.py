@@ -43,6 +43,15 @@ _EXPORTS = {
     "diagnose": ".analysis.diagnose",
     "why": ".analysis.explain",
     "what_if": ".analysis.whatif",
+    # the planner's loop (issue 10): whole flows from a scenario to a published result folder
+    "with_overrides": ".io.scenario",
+    "run_solve": ".jobs",
+    "run_whatif": ".jobs",
+    "run_compare": ".jobs",
+    "plan_changes": ".analysis.baseline",
+    "what_if_modes": ".analysis.whatif_modes",
+    "result_dirs": ".io.history",
+    "history_row": ".io.history",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
@@ -56,7 +65,18 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'matcher' has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), _ALIASES.get(name, name))
     globals()[name] = value
+    _unshadow()
     return value
+
+
+def _unshadow() -> None:
+    """A public name that is also a submodule's name (``kpis``): importing the submodule sets
+    the package attribute to the module; the public function wins again."""
+    import types
+
+    for name, module in _EXPORTS.items():
+        if isinstance(globals().get(name), types.ModuleType) and module == f".{name}":
+            globals()[name] = getattr(globals()[name], _ALIASES.get(name, name))
 
 
 def __dir__() -> list[str]:

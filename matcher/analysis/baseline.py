@@ -153,14 +153,15 @@ def plan_changes(problem: Problem, result: Result) -> PlanChanges | None:
                     nxt.append(item)
         frontier = nxt
     order = problem.rules.objectives
-    # what is left was chosen by a stage allowed to spend changes: the first one ranked before "changes"
+    # what is left was chosen by a stage ranked before "changes" (it may spend changes)
     earlier = order[:order.index("changes")] if "changes" in order else order
     deciding = (earlier or order)[0]
     cap = problem.rules.max_changes
     out = []
     for kind, key in changed:
         why, texts = reasons.get((kind, key)) or ("stage", _texts(
-            "stage", stage=lambda g: t(f"stage_name_{deciding}", g), cap=cap if cap is not None else "–"))
+            "stage", stage=lambda g: t(f"stage_name_{deciding}", g),
+            cap=lambda g: "" if cap is None else t("change_cap_note", g, cap=cap)))
         km = by_key[key].km if key in by_key else pair_metrics(problem, problem.unit(key[0]), problem.unit(key[1]))[0]
         out.append(Change(kind, key[0], problem.unit(key[0]).name, key[1], problem.unit(key[1]).name, km, why,
                           texts["vi"], texts["en"]))

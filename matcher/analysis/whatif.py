@@ -303,8 +303,8 @@ def what_if(
     re-solving (``reuse_baseline=False`` re-solves anyway).
 
     ``mode``: ``reoptimise`` (every other pair free), ``only`` (every other pair of ``base``
-    kept: the cost of exactly this change, or why it cannot be made alone) or ``fewest`` (as
-    few other pairs changed as the rules allow: :mod:`matcher.io.baseline`, ``changes`` first).
+    kept: the cost of exactly this change, or why it cannot be made alone) or ``fewest`` (the
+    best coverage, then as few other pairs changed as reach it: :mod:`matcher.io.baseline`).
 
     Raises :class:`InputError` for unknown codes, a code of the wrong side, or a pair both
     forced and forbidden.

@@ -4,8 +4,8 @@
   whatever new pairs the units it frees must take. Its cost is the cost of exactly this
   change; impossible means it cannot be made without moving other pairs (the reasons say
   which rule: a partner limit, a unit left without partner).
-- ``fewest``: the plan is the published plan of a re-solve with the ``changes`` stage first
-  (:mod:`matcher.io.baseline`): as few other pairs move as the rules allow.
+- ``fewest``: the plan is the published plan of a re-solve (:mod:`matcher.io.baseline`): the
+  best smallest coverage first, then as few other pairs moved as reach it.
 - ``reoptimise``: everything is free; the best plan under the changed rules.
 
 :func:`what_if_modes` answers the same question in every mode (the one asked first), so a
@@ -34,7 +34,7 @@ def in_mode(changed: Problem, mode: str, others: Iterable[PairKey]) -> Problem:
                  if (lc, rc) not in locked]
         return replace(changed, pair_rules=(*changed.pair_rules, *extra))
     if mode == "fewest":
-        order = stage_order(tuple(o for o in changed.rules.objectives if o != "changes"), True, None)
+        order = stage_order(tuple(o for o in changed.rules.objectives if o != "changes"), True)
         return replace(changed, baseline=tuple(others), rules=replace(changed.rules, objectives=order))
     if mode == "reoptimise":
         return changed

@@ -74,13 +74,13 @@ def _stage_settings(sc, origins: Mapping[str, str]) -> dict:
     order = stage_order(sc.rules.objectives, plan is not None, sc.rules.max_changes)
     given = origins.get("rules.objectives")
     out = {"objectives": {"value": ", ".join(order), "origin": "given" if given else "default",
-                          "from": given or ("matcher's default; 'changes' placed by the published plan's rule"
+                          "from": given or ("matcher's default, with 'changes' right after balance"
                                             if plan else DEFAULTS_FROM)}}
     if plan is not None:
         out["from_plan"] = {"value": str(plan), "origin": "given", "from": origins.get("from_plan", "--from-plan")}
         cap = sc.rules.max_changes
         out["max_changes"] = {"value": cap, "origin": "given" if cap is not None else "default",
-                              "from": origins.get("rules.max_changes", "none: fewest changes first")}
+                              "from": origins.get("rules.max_changes", "none: no cap on changes")}
     return out
 
 

@@ -42,9 +42,9 @@ def feasible_plans(p: Problem):
 
 
 def with_plan(p: Problem, plan, first: bool = True, max_changes=None) -> Problem:
-    rules = replace(p.rules, max_changes=max_changes,
-                    objectives=stage_order(p.rules.objectives, True, max_changes if not first else None))
-    return replace(p, baseline=tuple(plan), rules=rules)
+    """``p`` with a published plan: ``changes`` first, or where matcher puts it by default (after balance)."""
+    order = ("changes", *p.rules.objectives) if first else stage_order(p.rules.objectives, True, max_changes)
+    return replace(p, baseline=tuple(plan), rules=replace(p.rules, max_changes=max_changes, objectives=order))
 
 
 def line(n_low: int, n_rem: int, remote_max: int = 2) -> Problem:
@@ -62,6 +62,8 @@ def test_unchanged_rules_change_nothing():
     assert again.status is Status.OPTIMAL
     assert keys(again) == keys(base)
     assert again.stages[0].name == "changes" and again.stages[0].value == 0
+    default = solve(with_plan(p, keys(base), first=False), FAST)  # changes after balance: the same
+    assert [s.name for s in default.stages][:2] == ["balance", "changes"] and keys(default) == keys(base)
 
 
 def test_any_published_plan_is_kept_under_unchanged_rules():
@@ -99,8 +101,8 @@ def test_max_changes_too_small_is_infeasible():
     assert ok.status.has_solution and len(keys(ok) ^ base) <= least
 
 
-def test_max_changes_lets_balance_spend_changes():
-    """issue 10: with --max-changes, balance comes first and may use up to N changes; changes are then fewest."""
+def test_balance_first_spends_changes_and_max_changes_caps_them():
+    """issue 10: by default balance comes first and may change a poor plan; --max-changes caps what it may spend."""
     lows = [unit("L0", "lowland", {"it": 1}, dlat=0.0), unit("L1", "lowland", {"it": 1}, dlat=0.01),
             unit("L2", "lowland", {}, dlat=0.02)]
     rems = [unit("R0", "remote", need={"it": 1}, dlat=0.005), unit("R1", "remote", need={"it": 1}, dlat=0.015)]
@@ -108,11 +110,13 @@ def test_max_changes_lets_balance_spend_changes():
     poor = {("L0", "R0"), ("L1", "R0"), ("L2", "R1")}  # R1 gets nobody who supplies it: balance 0
     kept = solve(with_plan(p, poor), FAST)
     assert keys(kept) == poor  # fewest changes first: nothing moves
-    q = with_plan(p, poor, first=False, max_changes=2)
+    q = with_plan(p, poor, first=False)
     assert q.rules.objectives[:2] == ("balance", "changes")
     better = solve(q, FAST)
     assert better.stages[0].value == 1.0
     assert len(keys(better) ^ poor) == 2 == better.stages[1].value
+    capped = solve(with_plan(p, poor, first=False, max_changes=1), FAST)  # one change cannot lift R1
+    assert capped.stages[0].value == 0.0 and len(keys(capped) ^ poor) <= 1
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
