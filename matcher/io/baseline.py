@@ -10,7 +10,7 @@ dropped against it) joins the objectives:
   then do their best with what is left free. Under unchanged rules a balance-optimal published
   plan (any plan matcher proved) is kept whole; a plan below the optimum changes only as far as
   reaching the optimum needs. Why not first: on Da Nang with the cap tightened to 120 km,
-  ``changes`` first keeps 44 of 60 pairs but the smallest coverage falls to 0.27; after balance
+  ``changes`` first keeps 52 of 60 pairs but the smallest coverage falls to 0.27; after balance
   it keeps 50 at the optimum 0.64 (a full re-solve keeps 35).
 - ``max_changes = N``: at most N changes is a rule in every stage (balance then gives the best
   coverage reachable with N changes);
