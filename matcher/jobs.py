@@ -29,11 +29,12 @@ from .analysis.baseline import CHANGE_FILES, with_plan_changes
 from .analysis.findings import DIAGNOSIS_FILES
 from .engine import evaluate
 from .engine.parts import solve_parts as solve  # independent parts solved apart, in parallel (issue 8)
-from .errors import InputError, ValidationIssue, group_warnings
+from .errors import group_warnings
 from .io.defaults import effective_settings
 from .io.files import publish_file, write_outputs
 from .io.history import now_utc, result_record, run_record
 from .io.inputs import read_plan
+from .io.outpaths import check_out_dir, check_out_file, refuse_inputs
 from .io.result_tables import output_files
 from .io.scenario import Scenario, load_problem, load_scenario
 from .kpis import broken_rules
@@ -111,39 +112,7 @@ class WhatIfOutcome:
         return self.whatif.status
 
 
-# ---- checks done before any work -------------------------------------------------------------
-
-
-def _issue(where: str, value, message: str) -> InputError:
-    return InputError([ValidationIssue(where, None, None, None if value is None else str(value), message)])
-
-
-def check_out_dir(out: Path | None, option: str = "--out") -> None:
-    """A result folder must be a folder, or creatable: no existing file at it or above it."""
-    if out is None:
-        return
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise _issue(option, out, "is a file; give a folder")
-    _check_parents(out, option)
-
-
-def check_out_file(out: Path, suffixes: Sequence[str], option: str = "--out") -> None:
-    """A single output file: one of ``suffixes``, not a folder, and under no existing file."""
-    out = Path(out)
-    if out.suffix.lower() not in suffixes:
-        raise _issue(option, out, f"use a file ending in {', '.join(suffixes)}")
-    if out.is_dir():
-        raise _issue(option, out, "is a folder; give a file name")
-    _check_parents(out, option)
-
-
-def _check_parents(out: Path, option: str) -> None:
-    for parent in out.absolute().parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise _issue(option, out, f"{parent} is a file, so nothing can be written under it")
-            return
+# ---- checks done before any work: matcher.io.outpaths (check_out_dir, check_out_file, refuse_inputs)
 
 
 def _tables(sc: Scenario) -> dict[str, str | None]:
@@ -178,6 +147,7 @@ def run_solve(sc: Scenario, out: Path, lang: str = "vi", why: bool = False, prog
     When no plan is found in the time limit, nothing is written.
     """
     check_out_dir(out)
+    refuse_inputs(out, sc.inputs, (*PLAN_FILES, *CHANGE_FILES))
     started = now_utc()
     problem, warns = load(sc, warn)
     if progress:
@@ -259,8 +229,8 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
     With ``out``, ``whatif.md``, ``whatif.json`` and (when possible) the new plan's files are
     published together; the result folder itself and the scenario's inputs are never overwritten.
     """
-    from .analysis.whatif_modes import what_if_modes
-    from .io.resultdir import problem_for_result, read_result_dir
+    from .analysis.whatif_modes import as_published, what_if_modes
+    from .io.resultdir import problem_for_result, read_result_dir, result_from_view
     from .render.text import whatif_files, whatif_markdown
 
     check_out_dir(out)
@@ -277,14 +247,17 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
         origin = base.summary.get("scenario", {})
         files: dict = {}
         if w.result is not None and w.result.status.has_solution:
+            res = as_published(problem, w.result)
             settings = dict(base.summary.get("settings") or {}) or None  # as the base run had them
             if settings and time_limit_s is not None:
                 settings["time_limit_s"] = {"value": time_limit_s, "origin": "given", "from": "--time-limit"}
-            files = output_files(problem, w.result, origin.get("file"), [], inputs={
+            files = output_files(problem, res, origin.get("file"), [], inputs={
                 "pairs": origin.get("pairs_file"), "travel": origin.get("travel_file"),
-                "units_sheet": origin.get("units_sheet"), "from_plan": origin.get("from_plan_file")},
+                "units_sheet": origin.get("units_sheet"), "from_plan": str(Path(result_dir).resolve() / "pairs.csv")},
                 lang=lang, settings=settings,
                 run=result_record(result_dir, started))
+            base_keys = tuple(sorted((p.lowland_code, p.remote_code) for p in result_from_view(problem, base).pairs))
+            with_plan_changes(replace(w.solved, baseline=base_keys), res, files, lang)  # against the plan asked about
         files.update(whatif_files(w, lang, others))
         protected = [Path(result_dir) / n for n in PLAN_FILES]
         if origin.get("file"):

@@ -292,13 +292,15 @@ class Problem:
     sources: tuple[str, ...] = ()
     assumptions_vi: tuple[str, ...] = ()  # the same in Vietnamese, where the scenario gives it
     sources_vi: tuple[str, ...] = ()
-    # a published plan to keep as far as the rules allow (matcher solve --from-plan): (lowland, remote) codes
-    baseline: tuple[tuple[str, str], ...] = ()
+    # a published plan to keep as far as the rules allow (matcher solve --from-plan): (lowland, remote)
+    # codes; None = no published plan (an empty tuple is a published plan with no pairs)
+    baseline: tuple[tuple[str, str], ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "units", tuple(self.units))
         object.__setattr__(self, "pair_rules", tuple(self.pair_rules))
-        object.__setattr__(self, "baseline", tuple(sorted({(str(a), str(b)) for a, b in self.baseline})))
+        if self.baseline is not None:
+            object.__setattr__(self, "baseline", tuple(sorted({(str(a), str(b)) for a, b in self.baseline})))
         object.__setattr__(self, "travel", _frozen(self.travel))
         by_code = {u.code: u for u in self.units}
         if len(by_code) != len(self.units):
@@ -311,7 +313,7 @@ class Problem:
                 raise ValueError(f"Pair rule names unknown lowland unit {rule.lowland_code}.")
             if re is None or re.role is not Role.REMOTE:
                 raise ValueError(f"Pair rule names unknown remote unit {rule.remote_code}.")
-        for lc, rc in self.baseline:
+        for lc, rc in self.baseline or ():
             lo, re = by_code.get(lc), by_code.get(rc)
             if lo is None or lo.role is not Role.LOWLAND or re is None or re.role is not Role.REMOTE:
                 raise ValueError(f"Published plan pair {lc}-{rc} does not name a lowland and a remote unit.")
@@ -357,7 +359,7 @@ class Problem:
     def changes(self, pairs) -> int:
         """Pairs added or dropped against the published plan (0 without one): ``pairs`` are
         :class:`~matcher.result.Pair` or (lowland, remote) codes."""
-        if not self.baseline:
+        if self.baseline is None:
             return 0
         keys = {(p.lowland_code, p.remote_code) if hasattr(p, "lowland_code") else tuple(p) for p in pairs}
         return len(keys.symmetric_difference(self.baseline))

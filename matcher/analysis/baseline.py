@@ -12,11 +12,14 @@ dropped pair
   5. ``locked``: a locked pair not in the published plan takes its unit's last free slot;
 added pair
   1. ``locked``: the pairs table locks it;
-  2. ``replaces``: it gives a partner back to a unit that lost one above (below its minimum,
+  2. ``partner_min``: one of its units has fewer partners in the published plan than its
+     minimum (e.g. a unit the published plan left without partner);
+  3. ``replaces``: it gives a partner back to a unit that lost one above (below its minimum,
      or to recover that unit's covered need);
-then, for either, ``knock_on`` when it shares a unit with another change that has a reason
-(a chain of swaps), else ``stage``: chosen by the named objective stage, which the scenario
-let use changes (``max_changes``, or ``changes`` placed after that stage).
+then ``knock_on``: a dropped pair that makes room at a unit for an explained new pair, or a
+new pair replacing an explained dropped one (a chain of swaps); else ``stage``: chosen by the
+stage ranked before ``changes`` (balance, by default), or, with ``changes`` first, ``required``:
+part of the fewest changes the rules allow.
 
 The reasons are facts about the two plans and the rules; the solver proved that no plan
 with fewer changes keeps every rule when the ``changes`` stage is first and optimal.
@@ -45,7 +48,7 @@ class Change:
     remote_code: str
     remote_name: str
     km: float
-    reason: str  # forbidden, cap, group, partner_limit, locked, replaces, knock_on, stage
+    reason: str  # forbidden, cap, group, partner_limit, locked, partner_min, replaces, knock_on, stage, required
     vi: str
     en: str
 
@@ -91,7 +94,7 @@ def _drop_reason(problem: Problem, key: PairKey, base: set[PairKey], new: set[Pa
     lc, rc = key
     lo, re = problem.unit(lc), problem.unit(rc)
     if key in problem.forbidden:
-        return "forbidden", _texts("forbidden")
+        return "forbidden", _texts("forbidden_whatif" if _by_whatif(problem, key) else "forbidden")
     km, minutes, _, _ = pair_metrics(problem, lo, re)
     if key not in problem.locked and not within_caps(problem.rules, km, minutes):
         rules = problem.rules
@@ -129,7 +132,7 @@ def _follow(problem: Problem, item: tuple[str, PairKey], cause: tuple[str, PairK
 
 def plan_changes(problem: Problem, result: Result) -> PlanChanges | None:
     """The changes of ``result`` against ``problem.baseline`` (None without a published plan)."""
-    if not problem.baseline:
+    if problem.baseline is None:
         return None
     base = set(problem.baseline)
     by_key = {(p.lowland_code, p.remote_code): p for p in result.pairs}
@@ -142,30 +145,45 @@ def plan_changes(problem: Problem, result: Result) -> PlanChanges | None:
             reasons["dropped", key] = got
     for key in added:
         if key in problem.locked:
-            reasons["added", key] = ("locked", _texts("locked"))
+            reasons["added", key] = ("locked", _texts("forced_whatif" if _by_whatif(problem, key) else "locked"))
+            continue
+        for code in key:
+            lo = problem.partner_bounds(problem.unit(code))[0]
+            left = sum(code in k for k in base)
+            if left < lo:
+                reasons["added", key] = ("partner_min", _texts("partner_min", unit=_name(problem, code), lo=lo,
+                                                               n=left))
+                break
     frontier = list(reasons)
     while frontier:  # then their knock-ons, breadth first: a change sharing a unit with an explained one
         nxt = []
         for cause in frontier:
-            for item in changed:
-                if item not in reasons and set(item[1]) & set(cause[1]):
+            for item in changed:  # only across kinds: a drop makes room for an add, an add replaces a drop
+                if item not in reasons and item[0] != cause[0] and set(item[1]) & set(cause[1]):
                     reasons[item] = _follow(problem, item, cause)
                     nxt.append(item)
         frontier = nxt
     order = problem.rules.objectives
     # what is left was chosen by a stage ranked before "changes" (it may spend changes)
     earlier = order[:order.index("changes")] if "changes" in order else order
-    deciding = (earlier or order)[0]
     cap = problem.rules.max_changes
+    if earlier:
+        left = ("stage", _texts("stage", stage=lambda g: t(f"stage_name_{earlier[0]}", g),
+                                cap=lambda g: "" if cap is None else t("change_cap_note", g, cap=cap)))
+    else:  # fewest changes first: what is left is part of the least set of changes the rules allow
+        left = ("required", _texts("required"))
     out = []
     for kind, key in changed:
-        why, texts = reasons.get((kind, key)) or ("stage", _texts(
-            "stage", stage=lambda g: t(f"stage_name_{deciding}", g),
-            cap=lambda g: "" if cap is None else t("change_cap_note", g, cap=cap)))
+        why, texts = reasons.get((kind, key)) or left
         km = by_key[key].km if key in by_key else pair_metrics(problem, problem.unit(key[0]), problem.unit(key[1]))[0]
         out.append(Change(kind, key[0], problem.unit(key[0]).name, key[1], problem.unit(key[1]).name, km, why,
                           texts["vi"], texts["en"]))
     return PlanChanges(len(base), len(base & new), tuple(out))
+
+
+def _by_whatif(problem: Problem, key: PairKey) -> bool:
+    """Whether the rule on ``key`` was set by a what-if (its note says so), not by the pairs table."""
+    return any((r.lowland_code, r.remote_code) == key and r.note.startswith("what-if") for r in problem.pair_rules)
 
 
 def _pair_name(problem: Problem, key: PairKey) -> str:

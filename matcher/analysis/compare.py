@@ -41,8 +41,8 @@ def fmt_stage(name: str, unit: str, value: float | None, lang: str, other: float
         return "–"
     sign = "+" if signed and value > 0 else ("−" if signed and value < 0 else "")
     v = abs(value) if signed else value
-    dec = {"balance": 2, "shortfall": 0}.get(name, 0 if unit == "minutes" else 1)
-    if name != "shortfall":
+    dec = {"balance": 2, "shortfall": 0, "changes": 0}.get(name, 0 if unit == "minutes" else 1)
+    if name not in ("shortfall", "changes"):
         start = dec
         while (other is not None and dec < start + 2 and round(value, dec) == round(other, dec)
                and abs(value - other) > STAGES[name].eps):

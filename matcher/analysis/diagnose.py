@@ -81,6 +81,8 @@ def rules_of(problem: Problem) -> tuple[Rule, ...]:
             out.append(Rule("capacity", (u.code,), u.capacity))
     for p in problem.pair_rules:
         out.append(Rule(p.status.value, (p.lowland_code, p.remote_code)))
+    if problem.rules.max_changes is not None and problem.baseline is not None:
+        out.append(Rule("max_changes", (), problem.rules.max_changes))
     return tuple(out)
 
 
@@ -103,6 +105,8 @@ def with_values(problem: Problem, changes: Mapping[Rule, object]) -> Problem:
             rules_kw["max_distance_km"] = value
         elif rule.kind == "minutes_cap":
             rules_kw["max_minutes"] = value
+        elif rule.kind == "max_changes":
+            rules_kw["max_changes"] = value
         elif rule.kind in UNIT_KINDS:
             unit_kw.setdefault(rule.subject[0], {})[rule.kind] = value
         elif value is None:
@@ -142,7 +146,7 @@ def _priority(problem: Problem):
         remote = bool(rule.subject) and role.get(rule.subject[0]) is Role.REMOTE
         rank = {
             "distance_cap": 0, "minutes_cap": 1, "min_partners": 2 if remote else 5,
-            "max_partners": 3 if remote else 4, "capacity": 6, "forbidden": 7, "locked": 8,
+            "max_partners": 3 if remote else 4, "capacity": 6, "forbidden": 7, "locked": 8, "max_changes": 9,
         }[rule.kind]
         return rank, order.get(rule, len(order))
 
@@ -253,6 +257,8 @@ def _fix_values(problem: Problem, rule: Rule) -> Sequence:
         lifted = replace(problem, rules=replace(problem.rules, **{field_: None}))
         dists = [c.km if rule.kind == "distance_cap" else c.minutes for c in candidates(lifted) if not c.locked]
         return sorted({math.ceil(float(d)) for d in dists if d is not None and d > rule.value})
+    if rule.kind == "max_changes":  # up to every published pair dropped and every allowed pair added
+        return range(int(rule.value) + 1, len(problem.baseline or ()) + len(candidates(problem)) + 1)
     u = problem.unit(rule.subject[0])
     lo, hi = problem.partner_bounds(u)
     if rule.kind == "min_partners":

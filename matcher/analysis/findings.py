@@ -22,6 +22,7 @@ RULE_KINDS = (
     "capacity",  # per remote unit (code,), value the capacity
     "locked",  # per pair (lowland code, remote code)
     "forbidden",  # per pair (lowland code, remote code)
+    "max_changes",  # global, value the most pairs added or dropped against the published plan (issue 10)
 )
 PAIR_KINDS = ("locked", "forbidden")
 UNIT_KINDS = ("min_partners", "max_partners", "capacity")
@@ -53,7 +54,7 @@ class Rule:
         if self.kind not in RULE_KINDS:
             raise ValueError(f"unknown rule kind {self.kind!r}; known: {RULE_KINDS}")
         object.__setattr__(self, "subject", tuple(str(c) for c in self.subject))
-        want = 0 if self.kind in CAP_KINDS else 2 if self.kind in PAIR_KINDS else 1
+        want = 0 if self.kind in (*CAP_KINDS, "max_changes") else 2 if self.kind in PAIR_KINDS else 1
         if len(self.subject) != want:
             raise ValueError(f"a {self.kind} rule names {want} unit code(s), got {self.subject}")
 

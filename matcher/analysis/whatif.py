@@ -95,6 +95,7 @@ class WhatIf:
     seconds: float = 0.0
     result: Result | None = field(default=None, repr=False, compare=False)
     mode: str = "reoptimise"  # or "only" (every other pair kept), "fewest" (fewest other changes)
+    solved: Problem | None = field(default=None, repr=False, compare=False)  # the changed problem re-solved
 
     @property
     def every_stage_equal(self) -> bool:
@@ -349,12 +350,12 @@ def what_if(
     def stages(after: dict | None) -> tuple[StageCost, ...]:
         return stage_costs(problem, before, after, order)
 
-    common = dict(force=force, forbid=forbid, release=release, labels=labels, mode=mode)
     new = _changed_problem(problem, force, forbid, release)
     if mode != "reoptimise":
         from .whatif_modes import in_mode
 
         new = in_mode(new, mode, base_keys - set(forbid) - set(release))
+    common = dict(force=force, forbid=forbid, release=release, labels=labels, mode=mode, solved=new)
     causes = _simple_causes(problem, new, force, forbid, release)
     if causes:
         return WhatIf(status="impossible", stages=stages(None), reasons=tuple(causes), notes=tuple(notes),

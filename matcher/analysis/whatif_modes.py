@@ -60,3 +60,12 @@ def moved_count(w) -> int | None:
 
 def result_of(w) -> Result | None:
     return w.result if w.status == "possible" else None
+
+
+def as_published(problem: Problem, result: Result) -> Result:
+    """A what-if's plan as its result folder shows it: a pair the what-if forced (or kept
+    fixed in ``only`` mode) is not an existing twinning, so only ``problem``'s own locked
+    pairs stay ``locked``."""
+    locked = problem.locked
+    return replace(result, pairs=tuple(replace(p, locked=(p.lowland_code, p.remote_code) in locked)
+                                       for p in result.pairs))

@@ -92,7 +92,7 @@ def solve(
     outcome = run_solve(sc, out, lang, why, progress=None if quiet else err, warn=show_warnings(verbose))
     print_result(outcome.problem, outcome.result, [] if outcome.diagnosis else outcome.written)
     if outcome.changes is not None:
-        print_changes(outcome.changes, lang)
+        print_changes(outcome.changes, "en")  # the terminal speaks English; the files follow --lang
     if outcome.diagnosis is not None:
         err(outcome.diagnosis_text)
         for p in outcome.written:

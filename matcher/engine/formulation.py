@@ -100,8 +100,9 @@ class Index:
                         y_specs.append((k, d, min(s, n), f"y[{lo.code},{re.code},{d}]"))
                     else:
                         gives.setdefault((c.ri, d), []).append((min(s, n), k))
-        base = set(problem.baseline)
-        change = [-1 if (lows[c.li].code, rems[c.ri].code) in base else 1 for c in cands] if base else []
+        base = set(problem.baseline or ())
+        change = ([-1 if (lows[c.li].code, rems[c.ri].code) in base else 1 for c in cands]
+                  if problem.baseline is not None else [])
         return cls(
             [f"x[{lows[c.li].code},{rems[c.ri].code}]" for c in cands], gives, y_specs, holders,
             by_l, by_r, [cost_units(problem, c) for c in cands], change, len(base),

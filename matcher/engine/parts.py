@@ -208,7 +208,7 @@ def solve_parts(problem: Problem, params: SolveParams | None = None, progress: P
     params = params or SolveParams()
     order = problem.rules.objectives
     start = time.perf_counter()
-    if ("balance" in order and order[0] != "balance") or problem.baseline:
+    if ("balance" in order and order[0] != "balance") or problem.baseline is not None:
         # a published plan's change count (and --max-changes) spans the parts: solved whole
         return _whole(problem, params, progress, None)
     cands = candidates(problem)

@@ -73,9 +73,10 @@ def _stage_settings(sc, origins: Mapping[str, str]) -> dict:
     plan = getattr(sc, "from_plan", None)
     order = stage_order(sc.rules.objectives, plan is not None, sc.rules.max_changes)
     given = origins.get("rules.objectives")
+    placed = plan is not None and "changes" not in sc.rules.objectives  # matcher put 'changes' in
+    how = "; 'changes' placed right after balance (published plan given)" if placed else ""
     out = {"objectives": {"value": ", ".join(order), "origin": "given" if given else "default",
-                          "from": given or ("matcher's default, with 'changes' right after balance"
-                                            if plan else DEFAULTS_FROM)}}
+                          "from": (given + how) if given else (f"matcher's default{how}" if plan else DEFAULTS_FROM)}}
     if plan is not None:
         out["from_plan"] = {"value": str(plan), "origin": "given", "from": origins.get("from_plan", "--from-plan")}
         cap = sc.rules.max_changes

@@ -9,6 +9,7 @@ key is replaced whole). Paths are relative to the file that names them: a base's
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -53,11 +54,11 @@ def read_chain(path: Path, provenance: dict | None = None) -> dict:
     chain: list[Path] = []
     where = provenance if provenance is not None else {}
 
-    def load(p: Path, named_by: str | None) -> dict:
+    def load(p: Path, named_by: str | None, written: str | None = None) -> dict:
         p = p.resolve()
         if p in chain:
-            names = " -> ".join(q.name for q in (*chain, p))
-            raise InputError([ValidationIssue(chain[-1].name, None, "extends", str(p.name),
+            names = " -> ".join(os.path.relpath(q, chain[0].parent) for q in (*chain, p))
+            raise InputError([ValidationIssue(chain[-1].name, None, "extends", written or p.name,
                                               f"the scenarios extend each other in a cycle: {names}",
                                               column_label="key")])
         if len(chain) >= MAX_DEPTH:
@@ -78,7 +79,7 @@ def read_chain(path: Path, provenance: dict | None = None) -> dict:
                                               "expected the path of a base scenario (a string)",
                                               column_label="key")])
         base_path = (p.parent / base_name).resolve()
-        base = load(base_path, p.name)
+        base = load(base_path, p.name, base_name)
         for key in PATH_KEYS:
             if isinstance(base.get(key), str):
                 base[key] = str((base_path.parent / base[key]).resolve())

@@ -107,7 +107,7 @@ def read_scenario(path: Path) -> Scenario:
 
     for key in data:
         if key not in SCENARIO_KEYS:
-            bad(key, None, f"unknown key; known keys: {', '.join(sorted(SCENARIO_KEYS))}")
+            bad(key, None, f"unknown key; known keys: {', '.join(sorted({*SCENARIO_KEYS, 'extends'}))}")
     for section, known in (("partners", PARTNER_KEYS), ("solver", SOLVER_KEYS), ("tolerance", set(STAGES))):
         sub = data.get(section, {})
         if not isinstance(sub, dict):
@@ -157,7 +157,7 @@ def read_scenario(path: Path) -> Scenario:
     derive = parse_derive(data.get("derive", {}), bad, name)
     origins = {**{f"rules.{k}": f"scenario file {came.get(file_key(k), name)}" for k in rules_kw},
                **{f"params.{k}": f"scenario file {came.get(file_key(k), name)}" for k in params_kw},
-               **({"from_plan": f"scenario file {name}"} if from_plan else {})}
+               **({"from_plan": f"scenario file {came.get('from_plan', name)}"} if from_plan else {})}
     rules_kw, params_kw = {**DEFAULT_RULES, **rules_kw}, {**DEFAULT_PARAMS, **params_kw}  # one set of defaults
     for cls, kw in ((Rules, rules_kw), (SolveParams, params_kw)):
         for setting, value, msg in model_problems(cls, kw):

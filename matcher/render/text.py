@@ -92,6 +92,8 @@ def rule_text(rule: Rule, names: Mapping[str, str], lang: str = DEFAULT_LANG, es
         return t(f"dx_r_{k}", lang, unit=w.unit(rule.subject[0]), partners=_partners(rule.value, lang))
     if k == "capacity":
         return t("dx_r_capacity", lang, unit=w.unit(rule.subject[0]), capacity=_num(rule.value, lang))
+    if k == "max_changes":
+        return t("dx_r_max_changes", lang, n=_num(rule.value, lang))
     return t(f"dx_r_{k}", lang, pair=w.pair(rule.subject))
 
 
@@ -110,6 +112,8 @@ def fix_text(fix: Fix, names: Mapping[str, str], lang: str = DEFAULT_LANG, esc=p
         return t("dx_x_min_partners", lang, unit=w.unit(rule.subject[0]), n=v)
     if k == "capacity":
         return t("dx_x_capacity", lang, unit=w.unit(rule.subject[0]), capacity=_num(v, lang))
+    if k == "max_changes":
+        return t("dx_x_max_changes", lang, n=_num(v, lang))
     return t(f"dx_x_{k}", lang, pair=w.pair(rule.subject))
 
 
@@ -244,7 +248,13 @@ def whatif_modes_lines(ws, lang: str = DEFAULT_LANG) -> list[str]:
     moved = [str(len(w.added) + len(w.removed)) if w.status == "possible" else t(f"wi_cell_{w.status}", lang)
              for w in modes]
     lines.append(f"| {t('wi_pairs_moved', lang)} | 0 | " + " | ".join(moved) + " |")
-    lines += ["", t("wi_modes_note", lang, mode=t(f"wi_mode_{first.mode}", lang))]
+    lines.append("")
+    for w in modes:  # why a mode has no plan
+        if w.status != "possible" and w.reasons:
+            lines.append(f"- {t(f'wi_mode_{w.mode}', lang)}: {t(f'wi_cell_{w.status}', lang)} — "
+                         + " ".join(r.text(lang) for r in w.reasons))
+    if first.status == "possible":
+        lines += ["", t("wi_modes_note", lang, mode=t(f"wi_mode_{first.mode}", lang))]
     return lines
 
 

@@ -100,3 +100,39 @@ def test_modes_side_by_side_only_moves_nothing_else():
     assert fewest.status == reopt.status == "possible"
     assert fewest.stages[0].after == reopt.stages[0].after  # both reach the best coverage ...
     assert len(fewest.added) + len(fewest.removed) <= len(reopt.added) + len(reopt.removed)  # ... fewest with least
+
+
+def test_empty_published_plan_counts_every_pair():
+    """issue 10 (review): a published plan with no pairs is a plan: every chosen pair is a change, and a cap binds."""
+    p = replace(small(), baseline=(), rules=replace(small().rules, objectives=("changes", "balance")))
+    res = solve(p, FAST)
+    pc = plan_changes(p, res)
+    assert pc is not None and pc.published == 0 and len(pc.added) == len(res.pairs) == res.stages[0].value
+    assert all(c.reason == "partner_min" for c in pc.added)  # every unit needs a partner the plan did not give
+    capped = replace(p, rules=replace(p.rules, max_changes=1))
+    assert solve(capped, FAST).status.value == "infeasible"
+
+
+def test_knock_ons_only_across_kinds_and_changes_first_says_required():
+    """issue 10 (review): a drop is never 'caused' by another drop; with changes first the rest is 'required'."""
+    p = keyed(small())
+    p = replace(p, pair_rules=(PairRule("00001", "00011", PairStatus.FORBIDDEN),))
+    pc = plan_changes(p, solve(p, FAST))
+    for c in pc.changes:
+        if c.reason == "knock_on":
+            assert c.kind == "dropped" and "new pair" in c.en
+    assert {c.reason for c in pc.changes} <= {"forbidden", "replaces", "knock_on", "required"}
+
+
+def test_diagnosis_names_the_change_cap_and_its_fix():
+    """issue 10 (review): an infeasible --max-changes is in the conflict, with the smallest cap that works."""
+    from matcher.analysis.diagnose import diagnose
+
+    p = keyed(small())
+    p = replace(p, pair_rules=(PairRule("00001", "00011", PairStatus.FORBIDDEN),))
+    least = solve(p, FAST).stages[0].value
+    capped = replace(p, rules=replace(p.rules, max_changes=int(least) - 1, objectives=("balance", "changes")))
+    d = diagnose(capped, FAST, "en")
+    assert any(r.kind == "max_changes" for r in d.conflict)
+    fixes = {f.rule.kind: f.value for f in d.fixes}
+    assert fixes.get("max_changes") == least

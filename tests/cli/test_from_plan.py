@@ -129,3 +129,23 @@ def test_whatif_modes_side_by_side_and_only_moves_no_other_pair(runner, tmp_path
         assert keys - {victim} <= new  # no other pair moved
         assert new - keys <= {(victim[0], other_remote)}
     assert victim[0] in lows
+
+
+def test_whatif_forced_pair_is_new_and_its_changes_are_explained(runner, tmp_path):
+    """issue 10 (review): a pair a what-if forces is written as new (not an existing twinning), with its reason."""
+    base = solve_base(runner, tmp_path)
+    keys = pair_keys(base)
+    pick = next((lc, rc) for lc in ("20209", "20263") for rc in ("20443", "20458")
+                if (lc, rc) not in keys and (lc, rc) != ("20263", "20443"))  # 20263-20443 is forbidden
+    out = tmp_path / "forced"
+    res = invoke(runner, "whatif", base, "--force", f"{pick[0]}:{pick[1]}", "--fewest-changes", "--out", out,
+                 "--lang", "en", "--time-limit", "5")
+    assert res.exit_code == 0, res.output
+    with open(out / "pairs.csv", encoding="utf-8-sig") as f:
+        row = next(r for r in csv.DictReader(f) if (r["lowland_code"], r["remote_code"]) == pick)
+    assert row["locked"] == "False" and row["pair_status"] == "new"
+    with open(out / "plan_changes.csv", encoding="utf-8-sig") as f:
+        why = {(r["lowland_code"], r["remote_code"]): r for r in csv.DictReader(f)}
+    assert why[pick]["reason"] == "locked" and "what-if forces" in why[pick]["why"]
+    info = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert info["baseline"]["changes"] == len(why)
