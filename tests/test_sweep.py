@@ -211,3 +211,84 @@ def test_english_tables_use_the_machine_names(tmp_path):
     assert ws.title == "runs"
     assert [c.value for c in ws[1]][:4] == ["run_id", "remote_max_partners", "status", "stage_balance"]
     assert [ws.cell(i, 3).value for i in (2, 3)] == ["infeasible", "optimal"]
+
+
+# ---- Ctrl-C (review of issue 10) -------------------------------------------------------------
+
+
+def _ctrl_c_then_solve(task):
+    """A run that gets a Ctrl-C before its solve (a worker process of the pool, or this one)."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGINT)
+    return run_one(task)
+
+
+def _interrupt_the_sweep(task):
+    """Run 1: a Ctrl-C to its own worker, then solve. Run 2: once the sweep lists run 1, a Ctrl-C to the
+    main process; runs 2-4 wait to be killed (run 2's pid in the out folder)."""
+    import os
+    import signal
+    import time
+
+    out = Path(task["folder"]).parents[1]
+    if task["number"] == 1:
+        return _ctrl_c_then_solve(task)
+    if task["number"] == 2:
+        (out / "pid2").write_text(str(os.getpid()), encoding="utf-8")
+        while "_remote_max_partners=1" not in (out / "runs.csv").read_text(encoding="utf-8-sig"):
+            time.sleep(0.05)
+        os.kill(os.getppid(), signal.SIGINT)
+    time.sleep(120)  # runs 2-4 never end on their own
+    return run_one(task)
+
+
+def test_ctrl_c_in_process_lets_the_run_finish_marks_it_and_stops(tmp_path, monkeypatch):
+    """issue 10 review: a Ctrl-C during an in-process run: that run ends undisturbed (same row as an
+    undisturbed run), is marked, the sweep stops after it with a one-row table; the rerun does the other 3."""
+    import matcher.sweep as sw
+    from matcher.sweep import SweepInterrupted
+
+    out = tmp_path / "sw"
+    monkeypatch.setattr(sw, "run_one", _ctrl_c_then_solve)
+    with pytest.raises(SweepInterrupted) as e:
+        run_sweep(_sweep(), out, procs=1)
+    assert (e.value.done, e.value.total, e.value.after) == (1, 4, 1)
+    assert str(e.value) == "interrupted: 1 of 4 runs done; rerun the same command to resume"
+    assert pd.read_csv(out / "runs.csv", dtype=str)["run_id"].tolist() == IDS[:1]
+    assert [p.name for p in (out / "runs").iterdir()] == IDS[:1]
+    row = complete_row(out / "runs" / IDS[0], _sweep().runs[0].key)
+    undisturbed = run_one(task_of(_sweep(), _sweep().runs[0], tmp_path / "alone"))
+    assert _kpis([row]) == _kpis([undisturbed])
+    monkeypatch.undo()
+    calls: list = []
+    outcome = run_sweep(_sweep(), out, procs=1, on_run=_counted(calls))
+    assert calls == IDS[1:] and outcome.skipped == IDS[:1]
+
+
+def test_ctrl_c_in_a_pool_kills_the_runs_in_flight_and_marks_only_finished_runs(tmp_path, monkeypatch):
+    """issue 10 review: 2 workers; a worker's own Ctrl-C is ignored (its run ends optimal or infeasible as
+    undisturbed), the main process's Ctrl-C kills the run in flight (no folder, no marker), cancels the
+    rest: the table lists exactly the finished run; the rerun redoes runs 2-4 and keeps run 1."""
+    import os
+
+    import matcher.sweep as sw
+    from matcher.sweep import SweepInterrupted
+
+    out = tmp_path / "sw"
+    monkeypatch.setattr(sw, "run_one", _interrupt_the_sweep)
+    with pytest.raises(SweepInterrupted) as e:
+        run_sweep(_sweep(), out, procs=2)
+    assert (e.value.done, e.value.total, e.value.after) == (1, 4, None)
+    assert pd.read_csv(out / "runs.csv", dtype=str)["run_id"].tolist() == IDS[:1]
+    assert sorted(p.name for p in (out / "runs").iterdir()) == IDS[:1]  # run 2 killed before writing a file
+    with pytest.raises(ProcessLookupError):
+        os.kill(int((out / "pid2").read_text(encoding="utf-8")), 0)
+    first = complete_row(out / "runs" / IDS[0], _sweep().runs[0].key)
+    assert first is not None and first["status"] == "infeasible"
+    monkeypatch.undo()
+    calls: list = []
+    outcome = run_sweep(_sweep(), out, procs=1, on_run=_counted(calls))
+    assert calls == IDS[1:] and outcome.skipped == IDS[:1]
+    assert [r["status"] for r in outcome.rows] == ["infeasible", "optimal", "infeasible", "optimal"]

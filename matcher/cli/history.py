@@ -31,7 +31,10 @@ def record_command(ctx, debug: bool = False) -> None:
     in-process: then none)."""
     import sys
 
-    from ..io.history import set_command
+    from .sweep import sigint_held
+
+    with sigint_held():  # numpy's threads, started by this first import, never take a Ctrl-C (matcher sweep)
+        from ..io.history import set_command
 
     sub = getattr(ctx, "invoked_subcommand", None)
     argv = [str(a) for a in sys.argv]

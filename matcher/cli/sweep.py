@@ -10,7 +10,9 @@ on stderr) and maps the outcome to an exit code.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import signal
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -22,6 +24,8 @@ from ..errors import InputError, ValidationIssue
 from ..model import STAGES, Rules, SolveParams
 from . import EXIT_INTERNAL, EXIT_OK, err, show_warnings
 from .options import SETTINGS, Lang, Quiet, Settings, Target, Verbose, check_lang, flag, with_settings
+
+EXIT_INTERRUPTED = 130  # as a shell reports a command Ctrl-C stopped (128 + SIGINT)
 
 # with one side's bound swept alone, check it against the widest other bound (as options.Settings does)
 _NEUTRAL = {"lowland_min_partners": 0, "remote_min_partners": 0,
@@ -38,6 +42,20 @@ Scheduler = Annotated[Optional[str], typer.Option(
                         "must see the inputs and --out at the same paths (needs the dask extra).")]
 Force = Annotated[bool, typer.Option(
     "--force", help="Reuse a --out holding another sweep: runs with the same settings are kept, the rest redone.")]
+
+
+@contextlib.contextmanager
+def sigint_held():
+    """SIGINT blocked in this thread meanwhile: a thread started now inherits the mask, so a solver's
+    own Ctrl-C handler can only ever run in the main thread, where a sweep holds it off during a run."""
+    mask = hasattr(signal, "pthread_sigmask")
+    if mask:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if mask:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def sweep_keys() -> list[str]:
@@ -171,7 +189,7 @@ def _line(row: dict) -> str:
     return f"{row['run_id']}: {shown(status)}{extra}"
 
 
-@with_settings("tables", "rules", "stages", "params.time_limit_s", "params.seed")
+@with_settings("tables", "rules", "stages", "baseline", "params.time_limit_s", "params.seed")
 def sweep(
     target: Target = None,
     set_: SetItems = None,
@@ -189,11 +207,13 @@ def sweep(
     the order given), each run in its own result folder under --out/runs/, in parallel worker
     processes (or on a Dask cluster with --scheduler). Writes runs.csv and runs.xlsx (one row
     per run: settings, status, smallest coverage, shortfall, km, pairs, seconds, folder) and
-    tradeoff.png/.pdf. Rerun the same command to finish an interrupted sweep: finished runs are
-    kept. Other options set the scenario for every run (--time-limit, --max-minutes, ...)."""
-    from ..jobs import check_out_dir, check_scenario
-    from ..sweep import check_definition, plan_sweep, run_sweep
-    from .plan import show_settings
+    tradeoff.png/.pdf. Ctrl-C stops the sweep (exit 130): the runs under way are dropped, runs.csv
+    lists the finished ones; rerun the same command to finish it (finished runs are kept).
+    Other options set the scenario for every run (--time-limit, --max-minutes, --from-plan, ...)."""
+    with sigint_held():  # the threads these imports start (numpy's, OR-Tools') never take a Ctrl-C
+        from ..jobs import check_out_dir, check_scenario
+        from ..sweep import SweepInterrupted, check_definition, plan_sweep, run_sweep
+        from .plan import show_settings
 
     check_lang(lang)
     settings.check()
@@ -236,9 +256,18 @@ def sweep(
                 bar.write(_line(row), file=sys.stderr)
             bar.update(1)
 
+    tqdm.monitor_interval = 0  # no monitor thread: Ctrl-C must reach only the main thread (held off during a run)
     try:
         outcome = run_sweep(plan, out, procs=workers_procs, scheduler=scheduler, force=force, on_start=start,
                             on_run=finished)
+    except SweepInterrupted as e:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while exiting: no traceback
+        if bar is not None:
+            bar.close()
+        if e.after is not None:
+            err(f"stopping after run {e.after} (Ctrl-C)")
+        err(str(e))
+        return EXIT_INTERRUPTED
     finally:
         if bar is not None:
             bar.close()

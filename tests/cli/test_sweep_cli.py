@@ -89,3 +89,31 @@ def test_the_time_limit_and_other_options_set_every_run(runner, tmp_path):
         assert settings["time_limit_s"]["value"] == 3.0 and settings["remote_partners"]["value"] == [1, 2]
     seeds = pd.read_csv(out / "runs.csv", dtype=str, encoding="utf-8-sig")["seed"].tolist()
     assert seeds == ["0", "1"]
+
+
+def test_ctrl_c_exits_130_with_one_line_and_the_rerun_resumes(runner, tmp_path, monkeypatch):
+    """issue 10 review: Ctrl-C during run 1 (in this process): exit 130, 'stopping after run 1 (Ctrl-C)' and
+    'interrupted: 1 of 2 runs done; ...', no traceback, runs.csv lists run 1; the rerun does run 2 only."""
+    import os
+    import signal
+
+    import matcher.sweep as sw
+
+    real = sw.run_one
+
+    def ctrl_c(task):
+        os.kill(os.getpid(), signal.SIGINT)
+        return real(task)
+
+    out = tmp_path / "sw"
+    monkeypatch.setattr(sw, "run_one", ctrl_c)
+    res = _sweep(runner, out, "--set", "seed=0,1", "--workers-procs", "1", "-q")
+    assert res.exit_code == 130, res.output
+    assert res.stderr.splitlines()[-2:] == ["stopping after run 1 (Ctrl-C)",
+                                            "interrupted: 1 of 2 runs done; rerun the same command to resume"]
+    assert "Traceback" not in res.output
+    assert pd.read_csv(out / "runs.csv", dtype=str, encoding="utf-8-sig")["run_id"].tolist() == ["01_seed=0"]
+    monkeypatch.setattr(sw, "run_one", real)
+    again = _sweep(runner, out, "--set", "seed=0,1", "--workers-procs", "1", "-q")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[0] == "2 runs: 2 optimal (1 already done, kept)"

@@ -21,19 +21,25 @@ import hashlib
 import itertools
 import json
 import math
-import os
 import re
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import __version__
-from .errors import InputError, ValidationIssue
-from .io.scenario import Scenario, model_problems
-from .model import Rules, SolveParams
-from .render.sweep import figures, shown
+from .. import __version__
+from ..errors import InputError, ValidationIssue
+from ..io.baseline import check_baseline_rules
+from ..io.scenario import Scenario, model_problems
+from ..model import Rules, SolveParams
+from ..render.sweep import figures, shown
+from .pool import SweepInterrupted, client_of, default_procs, hush, run_locally, run_on_dask
+
+__all__ = ["DEFINITION", "MARKER", "Axis", "Run", "Sweep", "SweepInterrupted", "SweepOutcome", "check_definition",
+           "complete_row", "default_procs", "plan_sweep", "run_one", "run_sweep", "scenario_for", "shown", "task_of"]
 
 FORMAT = 1
 MARKER = "sweep_run.json"
@@ -122,7 +128,8 @@ class Sweep:
         """What every run shares: the scenario, its inputs' SHA-256, the base settings, the language."""
         sc = self.scenario
         return {"scenario": {"file": _plain(sc.path), "units": _plain(sc.units), "pairs": _plain(sc.pairs),
-                             "travel": _plain(sc.travel), "units_sheet": sc.units_sheet, "pairs_sheet": sc.pairs_sheet},
+                             "travel": _plain(sc.travel), "units_sheet": sc.units_sheet, "pairs_sheet": sc.pairs_sheet,
+                             **({"from_plan": _plain(sc.from_plan)} if sc.from_plan is not None else {})},
                 "inputs_sha256": {str(p): _sha256(p) for p in sc.inputs if Path(p).is_file()},
                 "rules": _plain(vars(sc.rules)), "params": _plain(vars(sc.params)), "lang": self.lang}
 
@@ -168,6 +175,12 @@ def plan_sweep(sc: Scenario, axes: Sequence[Axis], lang: str = "vi") -> Sweep:
                 seen.add((name, str(value), message))
                 issues.append(ValidationIssue("--set", None, None, combo,
                                               f"run {run.run_id}: {name} = {shown(value)} {message}"))
+        merged = {**vars(sc.rules), **rules}  # 'changes' and max_changes need a published plan
+        for i in check_baseline_rules(tuple(merged["objectives"] or ()), sc.from_plan is not None,
+                                      merged["max_changes"], "--set"):
+            if (i.column, i.value, i.message) not in seen:
+                seen.add((i.column, i.value, i.message))
+                issues.append(replace(i, message=f"{i.message} (run {run.run_id})"))
     if issues:
         raise InputError(issues)
     return sweep
@@ -179,7 +192,7 @@ def plan_sweep(sc: Scenario, axes: Sequence[Axis], lang: str = "vi") -> Sweep:
 def task_of(sweep: Sweep, run: Run, out: Path) -> dict:
     """The plain data :func:`run_one` needs (picklable: a scenario of paths and numbers)."""
     return {"scenario": sweep.scenario, "settings": sweep.settings_of(run), "folder": str(Path(out) / run.folder),
-            "lang": sweep.lang, "key": run.key, "run_id": run.run_id, "row": dict(run.settings)}
+            "lang": sweep.lang, "key": run.key, "run_id": run.run_id, "number": run.number, "row": dict(run.settings)}
 
 
 def run_one(task: dict) -> dict:
@@ -188,9 +201,9 @@ def run_one(task: dict) -> dict:
     A run whose rules cannot all hold writes its diagnosis and is a row with status
     ``infeasible``; a run that raises is a row with status ``error`` (and no marker: redone
     next time)."""
-    from .io.cells import json_text
-    from .io.files import publish_file
-    from .jobs import run_solve
+    from ..io.cells import json_text
+    from ..io.files import publish_file
+    from ..jobs import run_solve
 
     start = time.perf_counter()
     folder = Path(task["folder"])
@@ -267,12 +280,12 @@ def run_sweep(sweep: Sweep, out: Path, procs: int | None = None, scheduler: str 
     to do; 1 runs in this process); ``scheduler``: a Dask scheduler address (``tcp://host:8786``),
     whose workers must see ``out`` and the inputs at the same paths. ``on_start(total, skipped)``
     and ``on_run(row)`` report progress."""
-    from .jobs import check_out_dir
+    from ..jobs import check_out_dir
 
     out = Path(out)
     check_out_dir(out)
     check_definition(sweep, out, force)
-    client = _client(scheduler) if scheduler else None  # an unreachable scheduler stops here, nothing written
+    client = client_of(scheduler) if scheduler else None  # an unreachable scheduler stops here, nothing written
     try:
         return _run(sweep, out, procs, client, on_start, on_run)
     finally:
@@ -281,7 +294,7 @@ def run_sweep(sweep: Sweep, out: Path, procs: int | None = None, scheduler: str 
 
 
 def _run(sweep: Sweep, out: Path, procs, client, on_start, on_run) -> SweepOutcome:
-    from .render.sweep import write_plot, write_tables
+    from ..render.sweep import write_plot, write_tables
 
     runs = sweep.runs
     inputs = sweep.scenario.inputs
@@ -304,10 +317,20 @@ def _run(sweep: Sweep, out: Path, procs, client, on_start, on_run) -> SweepOutco
 
     write_tables(out, sweep, _ordered(runs, rows), inputs)
     tasks = [task_of(sweep, r, out) for r in todo]
-    if client is not None:
-        _on_dask(tasks, client, done)
-    else:
-        _locally(tasks, procs, done)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        if client is not None:
+            run_on_dask(tasks, client, done, run_one, _failed)
+        else:
+            run_locally(tasks, procs, done, run_one, _failed)
+    except KeyboardInterrupt as e:  # the table lists the complete runs alone, then the caller says so
+        hush()
+        try:
+            write_tables(out, sweep, _ordered(runs, rows), inputs)
+        finally:
+            if previous is not None and threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, previous)
+        raise SweepInterrupted(len(rows), len(runs), getattr(e, "after", None)) from None
     ordered = _ordered(runs, rows)
     written += write_tables(out, sweep, ordered, inputs)
     plotted = write_plot(out, sweep, ordered, inputs)
@@ -319,8 +342,8 @@ def _ordered(runs: list[Run], rows: dict[str, dict]) -> list[dict]:
 
 
 def _write_definition(sweep: Sweep, out: Path, runs: list[Run], inputs) -> Path:
-    from .io.cells import json_text
-    from .io.files import publish_file
+    from ..io.cells import json_text
+    from ..io.files import publish_file
 
     path = out / DEFINITION
     data = {"definition": sweep.describe(), "runs": [{"run_id": r.run_id, "folder": r.folder, "settings":
@@ -332,63 +355,6 @@ def _write_definition(sweep: Sweep, out: Path, runs: list[Run], inputs) -> Path:
     return publish_file(path, lambda p: p.write_text(text, encoding="utf-8"), inputs)
 
 
-def default_procs(n_tasks: int) -> int:
-    """The CPUs this process may use, at most ``n_tasks`` (at least 1)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(cores, n_tasks))
-
-
 def _failed(task: dict, e: BaseException) -> dict:
     return {"run_id": task["run_id"], **task["row"], "status": "error", "error": f"{type(e).__name__}: {e}",
             "folder": f"runs/{task['run_id']}"}
-
-
-def _locally(tasks: list[dict], procs: int | None, done: Callable[[dict], None]) -> None:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    procs = default_procs(len(tasks)) if procs is None else max(1, min(procs, len(tasks)))
-    if procs <= 1:
-        for task in tasks:
-            done(run_one(task))
-        return
-    pool = ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        futures = {pool.submit(run_one, task): task for task in tasks}
-        for fut in as_completed(futures):
-            try:
-                row = fut.result()
-            except Exception as e:  # a worker process died: that run is a failed row
-                row = _failed(futures[fut], e)
-            done(row)
-    except BaseException:  # interrupted: start nothing more, do not wait for the runs under way
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-
-
-def _client(address: str):
-    """A Dask client of the scheduler at ``address``; :class:`InputError` when it cannot be reached."""
-    from dask.distributed import Client
-
-    try:
-        return Client(address, set_as_default=False, timeout="20s")
-    except (OSError, TimeoutError, ValueError) as e:
-        raise InputError([ValidationIssue("--scheduler", None, None, address,
-                                          f"could not connect to a Dask scheduler ({type(e).__name__}: {e})")]) from e
-
-
-def _on_dask(tasks: list[dict], client, done: Callable[[dict], None]) -> None:
-    """Submit every task to the cluster (one Dask task per run, run order) and take them as they finish."""
-    from dask.distributed import as_completed
-
-    stamp = f"{os.getpid()}-{time.time_ns()}"
-    futures = {client.submit(run_one, task, key=f"matcher-sweep-{task['run_id']}-{stamp}", pure=False): task
-               for task in tasks}
-    by_key = {f.key: t for f, t in futures.items()}
-    for fut in as_completed(list(futures), loop=client.loop):  # not the default client: this one
-        try:
-            row = fut.result()
-        except Exception as e:  # the task failed on its worker: a failed row
-            row = _failed(by_key[fut.key], e)
-        done(row)
