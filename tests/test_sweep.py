@@ -292,3 +292,60 @@ def test_ctrl_c_in_a_pool_kills_the_runs_in_flight_and_marks_only_finished_runs(
     outcome = run_sweep(_sweep(), out, procs=1, on_run=_counted(calls))
     assert calls == IDS[1:] and outcome.skipped == IDS[:1]
     assert [r["status"] for r in outcome.rows] == ["infeasible", "optimal", "infeasible", "optimal"]
+
+
+# ---- the table and the plot (review of issue 10) -----------------------------------------------
+
+
+def _row(run_id, cap, status="optimal", cov=0.5, km=100.0, **extra):
+    return {"run_id": run_id, "max_distance_km": cap, "status": status, "min_coverage": cov,
+            "total_distance_km": km, "n_pairs": 3, **extra}
+
+
+def test_none_keeps_a_number_column_numeric(tmp_path):
+    """issue 10 review: max_distance_km=120,none -> an integer column (120, blank) and max_distance_km_none."""
+    from matcher.io.cells import write_csv
+    from matcher.render.sweep import runs_frame
+
+    frame = runs_frame([_row("01", 120.0), _row("02", None)], ["max_distance_km"])
+    assert str(frame["max_distance_km"].dtype) == "Int64"
+    assert frame["max_distance_km"].tolist()[0] == 120 and pd.isna(frame["max_distance_km"].tolist()[1])
+    assert frame["max_distance_km_none"].tolist() == [False, True]
+    csv, csvt = write_csv(tmp_path / "runs.csv", frame)
+    types = dict(zip(frame.columns, Path(csvt).read_text(encoding="utf-8").strip().split(","), strict=True))
+    assert types["max_distance_km"] == '"Integer"'
+    assert pd.read_csv(csv, encoding="utf-8-sig")["max_distance_km"].tolist()[0] == 120
+
+
+def test_stage_columns_follow_the_solved_order_and_changes_is_a_column():
+    """issue 10 review: stages as the runs solved them (balance, changes, shortfall, distance), a changes column."""
+    from matcher.render.sweep import runs_frame
+
+    stages = {"stage_balance": "optimal", "stage_changes": "optimal", "stage_shortfall": "optimal",
+              "stage_distance": "feasible"}
+    frame = runs_frame([_row("01", 120.0, changes=2, **stages), _row("02", 150.0, changes=0, **stages)],
+                       ["max_distance_km"])
+    assert [c for c in frame.columns if c.startswith("stage_")] == list(stages)
+    assert frame["changes"].tolist() == [2, 0] and str(frame["changes"].dtype) == "Int64"
+    assert "changes" not in runs_frame([_row("01", 120.0)], ["max_distance_km"]).columns
+    assert "changes" in runs_frame([_row("01", 120.0, max_changes=1)], ["max_changes"]).columns
+
+
+def test_tradeoff_plot_tells_equal_series_apart_and_hollows_unproven_plans():
+    """issue 10 review: two series with the same points: the second dotted, shifted, 'same as' in the legend;
+    a feasible run's markers are hollow, with a legend entry."""
+    from matcher.render.sweep import tradeoff_figure
+
+    rows = [{**_row(f"{i}{j}", cap, status="feasible" if (i, cap) == (1, 150.0) else "optimal"),
+             "remote_max_partners": i} for i in (1, 2) for j, cap in enumerate((120.0, 150.0))]
+    fig = tradeoff_figure(rows, ["max_distance_km", "remote_max_partners"], lang="en")
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert texts[1] == "Max partners of a remote unit = 2 (same as Max partners of a remote unit = 1)"
+    assert "not proven optimal (feasible)" in texts
+    ax = fig.axes[0]
+    lines = [ln for ln in ax.get_lines() if ln.get_linestyle() in ("-", ":")]
+    assert [ln.get_linestyle() for ln in lines] == ["-", ":"]
+    assert list(lines[1].get_xdata()) != list(lines[0].get_xdata())  # shifted, not on top
+    hollow = [ln for ln in ax.get_lines() if ln.get_gid() == "unproven"]
+    assert len(hollow) == 1 and list(hollow[0].get_xdata()) == [150.0] and hollow[0].get_markerfacecolor() == "white"
+    assert texts.count("not proven optimal (feasible)") == 1

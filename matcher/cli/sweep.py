@@ -211,6 +211,7 @@ def sweep(
     lists the finished ones; rerun the same command to finish it (finished runs are kept).
     Other options set the scenario for every run (--time-limit, --max-minutes, --from-plan, ...)."""
     with sigint_held():  # the threads these imports start (numpy's, OR-Tools') never take a Ctrl-C
+        from ..io.history import current_command
         from ..jobs import check_out_dir, check_scenario
         from ..sweep import SweepInterrupted, check_definition, plan_sweep, run_sweep
         from .plan import show_settings
@@ -261,7 +262,8 @@ def sweep(
         outcome = run_sweep(plan, out, procs=workers_procs, scheduler=scheduler, force=force, on_start=start,
                             on_run=finished)
     except SweepInterrupted as e:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while exiting: no traceback
+        if current_command() is not None:  # this process is the command: a second Ctrl-C while exiting, no traceback
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         if bar is not None:
             bar.close()
         if e.after is not None:

@@ -42,6 +42,11 @@ def set_command(args: Sequence[str] | None) -> None:
     _command = None if args is None else [str(a) for a in args]
 
 
+def current_command() -> list[str] | None:
+    """The command line :func:`set_command` recorded (None: a library run, or the app called in-process)."""
+    return None if _command is None else list(_command)
+
+
 def now_utc() -> str:
     """This moment, ISO 8601 in UTC (``2025-07-01T08:30:00.123+00:00``)."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")

@@ -4,7 +4,9 @@
 :func:`runs_sheet` the ``runs.xlsx`` sheet in the sweep's language (Vietnamese headers and
 status words by default); :func:`tradeoff_figure` draws the first swept setting on x against
 the smallest coverage (left axis, solid) and the total distance (right axis, dashed), one
-colour per value of the other swept settings; a run without a plan is a cross on the x axis.
+colour per value of the other swept settings; a series equal to one drawn before is shifted a
+little, dotted, with other markers, and its legend entry says which one it equals; a plan not
+proven optimal (``feasible``) is a hollow marker; a run without a plan is a cross on the x axis.
 :func:`write_tables` and :func:`write_plot` publish the files (:func:`matcher.io.files.publish_file`).
 """
 
@@ -64,24 +66,38 @@ def _numeric(values) -> bool:
 
 
 def _setting_column(values: list) -> pd.Series:
-    """Numbers stay numbers (whole numbers as integers); anything else is text as typed."""
-    if _numeric(values):
-        if all(float(v).is_integer() for v in values):
-            return pd.Series([int(v) for v in values], dtype="Int64")
-        return pd.Series([float(v) for v in values], dtype="float64")
+    """Numbers stay numbers (whole numbers as integers, ``none`` a blank cell); anything else is text as typed."""
+    given = [v for v in values if v is not None]
+    if _numeric(given):  # every value none: a blank number column too
+        if all(float(v).is_integer() for v in given):
+            return pd.Series([None if v is None else int(v) for v in values], dtype="Int64")
+        return pd.Series([math.nan if v is None else float(v) for v in values], dtype="float64")
     return pd.Series([shown(v) for v in values], dtype=object)
 
 
+def _stages(rows: Sequence[dict]) -> list[str]:
+    """The stages in the order the runs solved them (the scenario's objectives, 'changes' where it
+    sat), first run first; a stage only a later run had goes after."""
+    seen = dict.fromkeys(k[6:] for r in rows for k in r if k.startswith("stage_") and k[6:] in STAGES)
+    return list(seen)
+
+
 def runs_frame(rows: Sequence[dict], keys: Sequence[str]) -> pd.DataFrame:
-    """``runs.csv``: one row per run (run order): id, the swept settings (``keys``), status,
-    each stage's status, the headline figures, seconds and folder (and the error, if any run failed)."""
-    stages = [s for s in STAGES if any(f"stage_{s}" in r for r in rows)]
+    """``runs.csv``: one row per run (run order): id, the swept settings (``keys``; a number
+    setting's ``none`` is a blank cell and True in ``<key>_none``), status, each stage's status
+    (in the objectives' order), the headline figures, the changes against the published plan
+    (when a run had one or ``max_changes`` is swept), seconds and folder (and the error, if any run failed)."""
     cols = {"run_id": pd.Series([str(r["run_id"]) for r in rows], dtype=object)}
     for k in keys:
-        cols[k] = _setting_column([r.get(k) for r in rows])
+        values = [r.get(k) for r in rows]
+        cols[k] = _setting_column(values)
+        if cols[k].dtype != object and None in values:  # 'none' (no cap) said in words beside the number
+            cols[f"{k}_none"] = pd.Series([v is None for v in values], dtype=object)
     cols["status"] = pd.Series([r.get("status") for r in rows], dtype=object)
-    for s in stages:
+    for s in _stages(rows):
         cols[f"stage_{s}"] = pd.Series([r.get(f"stage_{s}") for r in rows], dtype=object)
+    if "max_changes" in keys or any(r.get("changes") is not None for r in rows):
+        cols["changes"] = pd.Series([r.get("changes") for r in rows], dtype="Int64")
     for f in FIGURES:
         values = [r.get(f) for r in rows]
         integral = f.startswith("n_") or f == "total_shortfall"
@@ -104,6 +120,8 @@ def _header(col: str, keys: Sequence[str], lang: str) -> str:
         return col  # the machine name, as plan.xlsx in English
     if col in keys:
         return setting_label(col, lang)
+    if col.endswith("_none") and col[:-5] in keys:
+        return t("sw_col_none", lang, setting=setting_label(col[:-5], lang))
     if col.startswith("stage_"):
         return t("sw_col_stage", lang, stage=t(f"sw_stage_{col[6:]}", lang))
     return t(f"sw_col_{col}", lang)
@@ -162,22 +180,47 @@ def tradeoff_figure(rows: Sequence[dict], keys: Sequence[str], lang: str = "vi",
         ax = fig.add_axes((0.09, 0.25, 0.8, 0.67))
         km_ax = ax.twinx()
         handles = []
+        span = (max(where.values()) - min(where.values())) or 1.0
+        drawn: dict[tuple, str] = {}  # a series' points -> the label of the first series drawn with them
+        repeats: dict[tuple, int] = {}  # how many series drew those points before this one
         for i, (values, group) in enumerate(_series(rows, keys).items()):
             colour = colours(i % 10)
             ordered = sorted(group, key=lambda r: where[shown(r.get(x_key))])
             x = [where[shown(r.get(x_key))] for r in ordered]
             cov = [100 * r["min_coverage"] if r.get("min_coverage") is not None else math.nan for r in ordered]
             km = [r["total_distance_km"] if r.get("total_distance_km") is not None else math.nan for r in ordered]
-            ax.plot(x, cov, "-o", color=colour, lw=1.8, ms=5, zorder=3)
-            km_ax.plot(x, km, "--s", color=colour, lw=1.4, ms=4, zorder=3)
             label = ", ".join(f"{setting_label(k, lang)} = {v}" for k, v in zip(keys[1:], values, strict=True))
+            points = (tuple(x), tuple(map(str, cov)), tuple(map(str, km)))
+            same = drawn.get(points)
+            drawn.setdefault(points, label)
+            repeats[points] = repeats.get(points, -1) + 1
+            # a series equal to one drawn before: shifted a little, dotted, other markers, said in the legend
+            shift = 0.012 * span * repeats[points]
+            xs_i = [xi + shift for xi in x]
+            marks = ("^", "v") if same is not None else ("o", "s")
+            ls = (":", ":") if same is not None else ("-", "--")
+            ax.plot(xs_i, cov, ls=ls[0], color=colour, lw=1.8, zorder=3)
+            km_ax.plot(xs_i, km, ls=ls[1], color=colour, lw=1.4, zorder=3)
+            for axis, ys, mark, size in ((ax, cov, marks[0], 6), (km_ax, km, marks[1], 5)):
+                for proven in (True, False):  # a plan not proven optimal: a hollow marker
+                    pts = [(xi, y) for xi, y, r in zip(xs_i, ys, ordered, strict=True)
+                           if not math.isnan(y) and (r.get("status") != "feasible") == proven]
+                    if pts:
+                        axis.plot(*zip(*pts, strict=True), ls="none", marker=mark, ms=size, color=colour,
+                                  mfc=colour if proven else "white", mew=1.4, zorder=4,
+                                  gid="proven" if proven else "unproven")
+            if same is not None:
+                label = f"{label} ({t('sw_plot_same_as', lang, other=same or '-')})" if label else label
             if label:
                 handles.append(Line2D([], [], color=colour, lw=6, label=label))
-            bad = [xi for xi, r in zip(x, ordered, strict=True) if r.get("min_coverage") is None]
+            bad = [xi for xi, r in zip(xs_i, ordered, strict=True) if r.get("min_coverage") is None]
             ax.plot(bad, [0.02] * len(bad), "x", color=colour, ms=9, mew=2, transform=ax.get_xaxis_transform(),
                     clip_on=False, zorder=4)
         handles += [Line2D([], [], color="#333333", ls="-", marker="o", label=t("sw_plot_legend_coverage", lang)),
                     Line2D([], [], color="#333333", ls="--", marker="s", label=t("sw_plot_legend_km", lang))]
+        if any(r.get("status") == "feasible" for r in rows):
+            handles.append(Line2D([], [], color="#333333", ls="none", marker="o", mfc="white", mew=1.4,
+                                  label=t("sw_plot_unproven", lang)))
         if any(r.get("min_coverage") is None for r in rows):
             handles.append(Line2D([], [], color="#333333", ls="none", marker="x", mew=2, ms=9,
                                   label=t("sw_plot_no_plan", lang)))

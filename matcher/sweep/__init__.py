@@ -215,12 +215,22 @@ def run_one(task: dict) -> dict:
     except Exception as e:  # one failed run is a row; the sweep goes on
         return _failed(task, e)
     row = {"run_id": task["run_id"], **task["row"], **figures(outcome.problem, outcome.result),
+           "changes": _changes(folder),
            "solve_seconds": round(outcome.result.seconds, 3), "folder": f"runs/{folder.name}",
            "run_seconds": round(time.perf_counter() - start, 3)}
     marker = {"format": FORMAT, "run_id": task["run_id"], "key": task["key"], "row": row,
               "files": sorted(p.name for p in outcome.written), "matcher_version": __version__}
     publish_file(folder / MARKER, lambda p: p.write_text(json_text(marker), encoding="utf-8"), sc.inputs)
     return row
+
+
+def _changes(folder: Path) -> int | None:
+    """The plan's changes against the published plan (summary.json ``baseline.changes``), if it had one."""
+    try:
+        baseline = json.loads((folder / "summary.json").read_text(encoding="utf-8")).get("baseline")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return baseline.get("changes") if isinstance(baseline, dict) else None
 
 
 def complete_row(folder: Path, key: dict) -> dict | None:

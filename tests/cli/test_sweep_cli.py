@@ -117,3 +117,54 @@ def test_ctrl_c_exits_130_with_one_line_and_the_rerun_resumes(runner, tmp_path, 
     again = _sweep(runner, out, "--set", "seed=0,1", "--workers-procs", "1", "-q")
     assert again.exit_code == 0, again.output
     assert again.stdout.splitlines()[0] == "2 runs: 2 optimal (1 already done, kept)"
+
+
+def test_max_changes_or_a_changes_stage_without_a_published_plan_exit_2(runner, tmp_path):
+    """issue 10 review: --set max_changes=0,1 or objectives=...+changes with no published plan: exit 2 before any
+    solve, one line per run, nothing written."""
+    out = tmp_path / "sw"
+    res = _sweep(runner, out, "--set", "max_changes=0,1")
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines() == [
+        "--set: setting 'max_changes': value '0': needs a published plan to count changes against (from_plan, "
+        "--from-plan) (run 01_max_changes=0)",
+        "--set: setting 'max_changes': value '1': needs a published plan to count changes against (from_plan, "
+        "--from-plan) (run 02_max_changes=1)", "2 problem(s) found; nothing was written."]
+    res = _sweep(runner, out, "--set", "objectives=balance,balance+changes")
+    assert res.exit_code == 2 and "the 'changes' stage needs a published plan" in res.stderr
+    assert "(run 02_objectives=balance+changes)" in res.stderr and "01_" not in res.stderr
+    assert not out.exists()
+
+
+def test_a_sweep_from_a_published_plan_counts_changes(runner, tmp_path):
+    """issue 10 review: --from-plan is a base option; max_changes swept -> runs.csv's changes column (0 under the
+    same rules); a 'none' cap stays a number column (blank + max_distance_km_none)."""
+    base = tmp_path / "base"
+    assert invoke(runner, "solve", TINY, "--out", base, "-q").exit_code == 0
+    out = tmp_path / "sw"
+    res = _sweep(runner, out, "--from-plan", base, "--set", "max_changes=0,1", "--set", "max_distance_km=none",
+                 "--workers-procs", "1", "-q")
+    assert res.exit_code == 0, res.output
+    frame = pd.read_csv(out / "runs.csv", encoding="utf-8-sig")
+    assert frame["changes"].tolist() == [0, 0]
+    assert frame["max_changes"].tolist() == [0, 1] and frame["max_distance_km"].isna().all()
+    assert frame["max_distance_km_none"].tolist() == [True, True]
+    assert [c for c in frame.columns if c.startswith("stage_")] == ["stage_balance", "stage_changes",
+                                                                    "stage_shortfall", "stage_distance"]
+    from openpyxl import load_workbook
+
+    head = [c.value for c in load_workbook(out / "runs.xlsx").active[1]]
+    assert "Số thay đổi so với phương án đã công bố" in head and "Giai đoạn ít thay đổi nhất" in head
+
+
+def test_ctrl_c_leaves_the_callers_sigint_handler_alone(runner, tmp_path, monkeypatch):
+    """issue 10 review: the app called in-process (a test, a notebook) and stopped by Ctrl-C keeps Python's handler."""
+    import os
+    import signal
+
+    import matcher.sweep as sw
+
+    real = sw.run_one
+    monkeypatch.setattr(sw, "run_one", lambda task: (os.kill(os.getpid(), signal.SIGINT), real(task))[1])
+    assert _sweep(runner, tmp_path / "sw", "--set", "seed=0,1", "--workers-procs", "1", "-q").exit_code == 130
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
