@@ -255,7 +255,8 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
                 "pairs": origin.get("pairs_file"), "travel": origin.get("travel_file"),
                 "units_sheet": origin.get("units_sheet"), "from_plan": str(Path(result_dir).resolve() / "pairs.csv")},
                 lang=lang, settings=settings,
-                run=result_record(result_dir, started))
+                run=result_record(result_dir, started, changes={"force": force, "forbid": forbid, "release": release,
+                                                                "mode": mode}))
             base_keys = tuple(sorted((p.lowland_code, p.remote_code) for p in result_from_view(problem, base).pairs))
             with_plan_changes(replace(w.solved, baseline=base_keys), res, files, lang)  # against the plan asked about
         files.update(whatif_files(w, lang, others))

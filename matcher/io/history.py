@@ -16,6 +16,7 @@ import datetime as dt
 import getpass
 import hashlib
 import json
+import os
 import platform
 import re
 import socket
@@ -29,7 +30,9 @@ SHORT = 12  # hex digits of a hash shown in tables
 SETTINGS_KEYS = ("settings", "scenario", "solver_params")  # where summary.json keeps the effective settings
 # the parts of summary.json's ``scenario`` that are rules (the rest are inputs, hashed themselves)
 RULE_KEYS = ("max_distance_km", "max_minutes", "detour_factor", "distance_metric", "pair_within", "objectives",
-             "tolerances", "partners", "units_sheet")
+             "tolerances", "partners", "units_sheet", "max_changes")
+DIGEST_VERSION = 2  # 2: also the stage order, max_changes, the published/base plan's SHA-256, a what-if's changes
+PLAN_ROLES = ("from-plan", "base plan")  # inputs whose content shapes the plan as a rule does
 PARAM_KEYS = ("time_limit_s", "workers", "seed")
 SAME, CHANGED, MISSING = "same", "changed", "missing"
 
@@ -162,13 +165,26 @@ def run_record(sc=None, *, started: str | None = None, plan: Path | None = None,
         "user": _user(),
         "host": _host(),
         "command": list(command) if command is not None else (list(_command) if _command is not None else None),
+        "cwd": _cwd(),  # where the command's relative paths were
     }
 
 
-def result_record(result_dir: Path, started: str | None = None) -> dict:
+def _cwd() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:
+        return None
+
+
+def _pairs_text(pairs) -> list:
+    return [[str(x) for x in p] if isinstance(p, (tuple, list)) else str(p) for p in pairs or ()]
+
+
+def result_record(result_dir: Path, started: str | None = None, changes: Mapping | None = None) -> dict:
     """The run record of a run re-solving the result in ``result_dir`` (``matcher whatif``): the
-    inputs of the run that made it (its scenario, with the pairs and travel tables it recorded) and
-    its ``pairs.csv`` as ``base plan``."""
+    inputs of the run that made it (its scenario, with the pairs and travel tables and the published
+    plan it recorded), its ``pairs.csv`` as ``base plan``, and ``changes`` (``{"force": [...],
+    "forbid": [...], "release": [...], "mode": ...}``: the what-if asked; in the settings digest)."""
     from dataclasses import replace
 
     from ..errors import InputError
@@ -183,9 +199,13 @@ def result_record(result_dir: Path, started: str | None = None) -> dict:
         except (InputError, OSError):
             sc = None
     if sc is not None:
-        sc = replace(sc, **{k: Path(origin[f"{k}_file"]) for k in ("pairs", "travel")
+        sc = replace(sc, **{k: Path(origin[f"{k}_file"]) for k in ("pairs", "travel", "from_plan")
                             if isinstance(origin.get(f"{k}_file"), str)})
-    return run_record(sc, started=started, plan=Path(result_dir), plan_role="base plan")
+    record = run_record(sc, started=started, plan=Path(result_dir), plan_role="base plan")
+    if changes is not None:
+        record["changes"] = {k: (_pairs_text(v) if k in ("force", "forbid", "release") else v)
+                             for k, v in changes.items()}
+    return record
 
 
 def library_record(scenario_path: str | None, inputs: Mapping[str, str | None] | None = None) -> dict:
@@ -207,23 +227,36 @@ def library_record(scenario_path: str | None, inputs: Mapping[str, str | None] |
     return run_record(sc)
 
 
-def effective(info: Mapping) -> dict:
-    """The effective settings of a summary.json: the stated ``settings`` (values only), the rules
-    of ``scenario`` and the solver parameters that decide the plan."""
+def effective(info: Mapping, run: Mapping | None = None, version: int = DIGEST_VERSION) -> dict:
+    """Every rule that shapes the plan, from a summary.json (and its run record ``run``, else its
+    ``run``): the stated ``settings`` (values only), the rules of ``scenario``, the solver
+    parameters; from version 2 also the stages in the order solved, ``max_changes``, the SHA-256
+    of the published plan (``from-plan``) or a what-if's base plan, and a what-if's changes."""
     settings = info.get("settings") or {}
     scenario = info.get("scenario") or {}
     params = info.get("solver_params") or {}
-    return {
+    keys = RULE_KEYS if version >= 2 else RULE_KEYS[:-1]
+    out = {
         "settings": {k: (v.get("value") if isinstance(v, Mapping) else v) for k, v in sorted(settings.items())},
-        "rules": {k: scenario.get(k) for k in RULE_KEYS if k in scenario},
+        "rules": {k: scenario.get(k) for k in keys if k in scenario},
         "solver": {k: params.get(k) for k in PARAM_KEYS if k in params},
     }
+    if version < 2:
+        return out
+    run = run if run is not None else (info.get("run") if isinstance(info.get("run"), Mapping) else {})
+    stages = info.get("stages") if isinstance(info.get("stages"), list) else []
+    out["stages"] = [s.get("name") if isinstance(s, Mapping) else s for s in stages]
+    out["plans"] = {e.get("role"): e.get("sha256") for e in run.get("inputs") or []
+                    if isinstance(e, Mapping) and e.get("role") in PLAN_ROLES}
+    out["changes"] = run.get("changes")
+    return out
 
 
-def settings_digest(info: Mapping) -> str:
-    """SHA-256 of the effective settings (:func:`effective`) as canonical JSON: two runs with the
-    same rules and solver parameters have the same digest, wherever each setting came from."""
-    text = json.dumps(effective(info), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+def settings_digest(info: Mapping, run: Mapping | None = None, version: int = DIGEST_VERSION) -> str:
+    """SHA-256 of :func:`effective` as canonical JSON: two runs under the same rules have the same
+    digest, wherever each setting came from."""
+    text = json.dumps(effective(info, run, version), sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -240,7 +273,8 @@ def finish_record(run: Mapping, info: Mapping) -> dict:
     out["solver"] = info.get("solver")
     if not out.get("ortools_version"):
         out["ortools_version"] = _ortools_from(str(info.get("solver") or ""))
-    out["settings"] = {"recorded_in": [k for k in SETTINGS_KEYS if k in info], "digest": settings_digest(info)}
+    out["settings"] = {"recorded_in": [k for k in SETTINGS_KEYS if k in info], "digest": settings_digest(info, out),
+                       "digest_version": DIGEST_VERSION}
     return out
 
 
@@ -331,7 +365,8 @@ def history_row(folder: Path, check: bool = False) -> dict:
     }
     if run is not None:
         recorded = (run.get("settings") or {}).get("digest")
-        if recorded and short(recorded) != row["settings_digest"]:
+        version = (run.get("settings") or {}).get("digest_version", 1)  # a record made before version 2
+        if recorded and recorded != settings_digest(info, run, version if isinstance(version, int) else 1):
             row["note"] = "settings in summary.json differ from the recorded digest (edited by hand?)"
         row["inputs"] = check_inputs(run) if check else [dict(e) for e in run.get("inputs") or []
                                                          if isinstance(e, Mapping)]

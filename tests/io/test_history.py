@@ -77,7 +77,7 @@ def test_the_record_holds_versions_time_user_host_and_the_settings_digest(tmp_pa
     assert run["started"].endswith("+00:00") and run["started"] <= run["finished"]
     assert run["user"] and run["host"]
     assert run["settings"] == {"recorded_in": ["settings", "scenario", "solver_params"],
-                               "digest": history.settings_digest(info)}
+                               "digest": history.settings_digest(info), "digest_version": 2}
     assert "max_distance_km" not in run  # the settings stay where summary.json has them
     assert run["command"] is None  # a library run has no command line
 
@@ -202,3 +202,49 @@ def test_a_re_solve_from_a_published_plan_records_that_plan(tmp_path):
     entry = record(tmp_path / "again")["inputs"][-1]
     assert (entry["role"], entry["path"], entry["sha256"]) == ("from-plan", str((base / "pairs.csv").resolve()),
                                                                sha(base / "pairs.csv"))
+
+
+def test_the_digest_tells_a_base_run_and_its_what_ifs_apart(tmp_path):
+    """issue 10 review: a base run, a what-if forcing a pair, one forbidding it, one --only and a re-solve from the
+    base's plan: five different digests; each what-if records its changes; the recorded digest checks out."""
+    base = tmp_path / "base"
+    sc = fast(load_scenario(TINY / "scenario.toml"))
+    jobs.run_solve(sc, base)
+    pair = ("20209", "20458")
+    jobs.run_whatif(base, force=[pair], out=tmp_path / "f", lang="en", compare_modes=False)
+    jobs.run_whatif(base, forbid=[pair], out=tmp_path / "x", lang="en", compare_modes=False)
+    jobs.run_whatif(base, forbid=[pair], out=tmp_path / "o", lang="en", mode="only", compare_modes=False)
+    jobs.run_solve(replace(sc, from_plan=base), tmp_path / "fp")
+    names = ["base", "f", "x", "o", "fp"]
+    rows = {n: history.history_row(tmp_path / n) for n in names}
+    assert len({r["settings_digest"] for r in rows.values()}) == 5, {n: r["settings_digest"] for n, r in rows.items()}
+    assert all(r["note"] is None for r in rows.values()), [r["note"] for r in rows.values()]
+    assert record(tmp_path / "x")["changes"] == {"force": [], "forbid": [list(pair)], "release": [],
+                                                 "mode": "reoptimise"}
+    assert record(tmp_path / "o")["changes"]["mode"] == "only" and "changes" not in record(base)
+    assert record(base)["settings"]["digest_version"] == history.DIGEST_VERSION
+
+
+def test_the_digest_covers_max_changes_and_the_published_plans_content():
+    """issue 10 review: the same settings with another max_changes, or another published plan's SHA-256, differ."""
+    info = {"settings": {"max_distance_km": {"value": 150}}, "scenario": {"objectives": ["balance"]},
+            "stages": [{"name": "balance"}, {"name": "changes"}],
+            "run": {"inputs": [{"role": "from-plan", "sha256": "a" * 64}]}}
+    other_plan = {**info, "run": {"inputs": [{"role": "from-plan", "sha256": "b" * 64}]}}
+    capped = {**info, "scenario": {"objectives": ["balance"], "max_changes": 2}}
+    reordered = {**info, "stages": [{"name": "changes"}, {"name": "balance"}]}
+    digests = [history.settings_digest(i) for i in (info, other_plan, capped, reordered)]
+    assert len(set(digests)) == 4
+    assert history.settings_digest(info, version=1) == history.settings_digest(other_plan, version=1)
+
+
+def test_a_what_if_of_a_from_plan_run_records_the_published_plan(tmp_path):
+    """issue 10 review: the base was a re-solve from a published plan: the what-if hashes that plan as from-plan."""
+    first, base = tmp_path / "first", tmp_path / "base"
+    sc = fast(load_scenario(TINY / "scenario.toml"))
+    jobs.run_solve(sc, first)
+    jobs.run_solve(replace(sc, from_plan=first), base)
+    jobs.run_whatif(base, forbid=[("20209", "20458")], out=tmp_path / "w", lang="en", compare_modes=False)
+    roles = {e["role"]: (e["path"], e["sha256"]) for e in record(tmp_path / "w")["inputs"]}
+    assert roles["from-plan"] == (str((first / "pairs.csv").resolve()), sha(first / "pairs.csv"))
+    assert roles["base plan"] == (str((base / "pairs.csv").resolve()), sha(base / "pairs.csv"))
