@@ -5,7 +5,10 @@ folder below a DIR are found too): when and by whom it ran, the scenario, status
 coverage, total km, the settings digest and each input's SHA-256 (short), from the run record
 :mod:`matcher.io.history` wrote into summary.json. ``--check`` hashes the inputs again and
 marks those changed or gone since the run (exit 0 either way); ``--out`` writes the table as
-``.xlsx`` or ``.csv`` (with its ``.csvt``).
+``.xlsx`` (headers in the language) or ``.csv`` (with its ``.csvt``; machine column names, as
+runs.csv). A DIR without results is a row "no result here" (exit 2 only when no DIR has one); a
+sweep's run folder its sweep.json does not name (an earlier sweep's, after ``--force``) is
+marked stale.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ Dirs = Annotated[list[Path], typer.Argument(help="Result folders, or folders hol
 Check = Annotated[bool, typer.Option("--check", help="Hash the inputs again; mark those changed or gone since.")]
 OutTable = Annotated[Optional[Path], typer.Option("--out", help="Also write the table to this .xlsx or .csv.")]
 MAIN = ("folder", "started", "user", "scenario", "status", "min_coverage", "total_distance_km", "settings_digest")
-FILE_ONLY = ("host", "mode", "matcher_version", "ortools_version", "command")
+FILE_ONLY = ("host", "mode", "matcher_version", "ortools_version", "command", "cwd")
 
 
 def record_command(ctx, debug: bool = False) -> None:
@@ -65,12 +68,16 @@ def _cell(entry: dict, lang: str) -> str:
     return f"{text} ({t(f'hist_state_{state}', lang)})" if state in (CHANGED, MISSING) else text
 
 
+NO_RESULT, STALE = "no result here", "stale (earlier sweep)"
+
+
 def _note(row: dict, lang: str, check: bool) -> str:
     from ..i18n import t
     from ..io.history import SAME
 
-    if row["note"] == "no run record":
-        return t("hist_no_record", lang)
+    words = {"no run record": "hist_no_record", NO_RESULT: "hist_no_result", STALE: "hist_stale"}
+    if row["note"] in words:
+        return t(words[row["note"]], lang)
     if row["note"]:
         return str(row["note"])
     if not check:
@@ -82,29 +89,65 @@ def _note(row: dict, lang: str, check: bool) -> str:
         f"{Path(str(e.get('path'))).name} ({t('hist_state_' + str(e.get('state')), lang)})" for e in bad))
 
 
-def history_table(rows: list[dict], lang: str, check: bool):
-    """The rows as a DataFrame with headers in ``lang``: the main columns, one column per input role
+def _status(status, lang: str):
+    from ..i18n import STRINGS, t
+
+    key = f"status_{status}"
+    return t(key, lang) if lang != "en" and isinstance(status, str) and key in STRINGS else status
+
+
+def history_table(rows: list[dict], lang: str, check: bool, machine: bool = False):
+    """The rows as a DataFrame with headers in ``lang`` (``machine``: the machine names, as runs.csv and
+    changes.csv: ``folder``, ``sha256_<role>``, ...): the main columns, one column per input role
     (short SHA-256, marked when changed or missing), the versions, the command and a note."""
     import pandas as pd
 
     from ..i18n import t
 
+    def head(k: str) -> str:
+        return k if machine else t(f"hist_col_{k}", lang)
+
     roles = list(dict.fromkeys(e["role"] for r in rows for e in r["inputs"]))
     out = []
     for r in rows:
-        rec = {t(f"hist_col_{k}", lang): r[k] for k in MAIN}
+        rec = {head(k): (_status(r[k], lang) if k == "status" else r[k]) for k in MAIN}
         by_role = {e["role"]: e for e in r["inputs"]}
         for role in roles:
-            rec[t("hist_col_input", lang, role=_role(role, lang))] = _cell(by_role[role], lang) if role in by_role \
-                else ""
-        rec.update({t(f"hist_col_{k}", lang): r[k] for k in FILE_ONLY})
-        rec[t("hist_col_note", lang)] = _note(r, lang, check)
+            name = f"sha256_{role.replace(' ', '_')}" if machine else t("hist_col_input", lang, role=_role(role, lang))
+            rec[name] = _cell(by_role[role], lang) if role in by_role else ""
+        rec.update({head(k): r[k] for k in FILE_ONLY})
+        rec[head("note")] = _note(r, lang, check)
         out.append(rec)
     frame = pd.DataFrame(out, dtype=object)
     frame = frame.where(frame.notna(), "")
     for k in ("min_coverage", "total_distance_km"):  # numbers stay numbers in the .xlsx and .csv
-        frame[t(f"hist_col_{k}", lang)] = pd.to_numeric(frame[t(f"hist_col_{k}", lang)], errors="coerce")
+        frame[head(k)] = pd.to_numeric(frame[head(k)], errors="coerce")
     return frame
+
+
+def _empty_row(folder: Path, note: str) -> dict:
+    return {**dict.fromkeys((*MAIN, *FILE_ONLY)), "folder": str(folder), "inputs": [], "note": note}
+
+
+def _mark_stale(rows: list[dict]) -> None:
+    """A sweep's run folder the enclosing sweep.json does not name (left by an earlier sweep, --force)."""
+    import json
+
+    named: dict[Path, set | None] = {}
+    for r in rows:
+        folder = Path(r["folder"])
+        sweep = folder.parent.parent
+        if folder.parent.name != "runs" or not (sweep / "sweep.json").is_file():
+            continue
+        if sweep not in named:
+            try:
+                runs = json.loads((sweep / "sweep.json").read_text(encoding="utf-8")).get("runs")
+                named[sweep] = {str(x.get("run_id")) for x in runs if isinstance(x, dict)} \
+                    if isinstance(runs, list) else None
+            except (OSError, ValueError, AttributeError):
+                named[sweep] = None
+        if named[sweep] is not None and folder.name not in named[sweep]:
+            r["note"] = STALE
 
 
 def _text(value) -> str:
@@ -124,13 +167,14 @@ def _print(frame, skip: set[str]) -> None:
         typer.echo("  ".join(col[i].ljust(w) for col, w in zip(cells, widths, strict=True)).rstrip())
 
 
-def _write(out: Path, frame, protect: list[Path], lang: str) -> list[Path]:
+def _write(out: Path, frame, machine_frame, protect: list[Path], lang: str) -> list[Path]:
     from ..i18n import t
     from ..io.cells import csv_frame, csvt_text, write_csv, write_xlsx
     from ..io.files import publish_file
 
     if out.suffix.lower() == ".xlsx":
         return [publish_file(out, lambda p: write_xlsx(p, {t("hist_sheet", lang): frame}), protect)]
+    frame = machine_frame  # a .csv has the machine names, as runs.csv and changes.csv
 
     def csv(p: Path) -> None:
         write_csv(p, frame)
@@ -153,16 +197,15 @@ def history(dirs: Dirs, check: Check = False, lang: Lang = "vi", out: OutTable =
     check_lang(lang)
     if out is not None:
         check_out_file(out, (".xlsx", ".csv"))
-    issues = [ValidationIssue(str(d), None, None, None, "folder not found" if not d.exists() else "not a folder")
-              for d in dirs if not d.is_dir()]
-    if issues:
-        raise InputError(issues)
-    issues = [ValidationIssue(str(d), None, None, None, "holds no result folder (no summary.json in it or below it)")
-              for d in dirs if not result_dirs([d])]
-    if issues:
-        raise InputError(issues)
-    folders = result_dirs(dirs)
+    bad = [d for d in dirs if not d.is_dir() or not result_dirs([d])]
+    if len(bad) == len(dirs):  # nothing to list
+        raise InputError([ValidationIssue(str(d), None, None, None, "folder not found" if not d.exists() else
+                                          "not a folder" if not d.is_dir() else
+                                          "holds no result folder (no summary.json in it or below it)") for d in bad])
+    folders = result_dirs([d for d in dirs if d not in bad])
     rows = [history_row(f, check) for f in folders]
+    _mark_stale(rows)
+    rows += [_empty_row(d, NO_RESULT) for d in bad]  # listed as such: the others are still shown
     frame = history_table(rows, lang, check)
     _print(frame, {t(f"hist_col_{k}", lang) for k in FILE_ONLY})
     if check:
@@ -172,6 +215,6 @@ def history(dirs: Dirs, check: Check = False, lang: Lang = "vi", out: OutTable =
         typer.echo(t("hist_reproduce", lang))
     if out is not None:
         protect = [f / n for f in folders for n in PLAN_FILES]
-        for p in _write(out, frame, protect, lang):
+        for p in _write(out, frame, history_table(rows, lang, check, machine=True), protect, lang):
             typer.echo(f"wrote {p}")
     return EXIT_OK

@@ -360,6 +360,7 @@ def history_row(folder: Path, check: bool = False) -> dict:
         "matcher_version": (run or {}).get("matcher_version") or info.get("matcher_version"),
         "ortools_version": (run or {}).get("ortools_version") or _ortools_from(str(info.get("solver") or "")),
         "command": " ".join((run or {}).get("command") or []) or None,
+        "cwd": (run or {}).get("cwd") if (run or {}).get("command") else None,  # where its relative paths were
         "inputs": [],
         "note": why or (None if run is not None else "no run record"),
     }

@@ -97,7 +97,7 @@ def test_out_writes_the_table_as_xlsx_and_csv(runner, sweep, tmp_path):
     with open(tmp_path / "history.csv", encoding="utf-8-sig", newline="") as fh:
         table = list(csv.DictReader(fh))
     assert [Path(r["folder"]).name for r in table] == ["cap155", "cap170", "old"]
-    assert table[0]["sha256 pairs"] == history.sha256_file(sweep.parent / "tiny" / "pairs.csv")[0][:12]
+    assert table[0]["sha256_pairs"] == history.sha256_file(sweep.parent / "tiny" / "pairs.csv")[0][:12]
     kinds = (tmp_path / "history.csvt").read_text(encoding="utf-8").strip().split(",")
     assert kinds[:7] == ['"String"'] * 5 + ['"Real"'] * 2
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("history")) == [
@@ -128,3 +128,40 @@ def test_the_command_line_of_a_cli_run_is_recorded(runner, tmp_path, monkeypatch
     with open(tmp_path / "h.csv", encoding="utf-8-sig", newline="") as fh:
         assert next(csv.DictReader(fh))["command"] == " ".join(argv)
     assert listed.exit_code == 0
+
+
+def test_a_folder_without_results_is_a_row_beside_the_valid_ones(runner, sweep, tmp_path):
+    """issue 10 review: a valid run and an empty folder: exit 0, the run listed, the empty folder a row
+    'no result here'; the Vietnamese table says the status in Vietnamese."""
+    (tmp_path / "empty").mkdir()
+    result = invoke(runner, "history", sweep / "runs" / "cap155", tmp_path / "empty", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    rows = lines_of(result)[1:]
+    assert [r.split()[0] for r in rows] == [str(sweep / "runs" / "cap155"), str(tmp_path / "empty")]
+    assert rows[1].endswith("no result here (no summary.json)") and " optimal " in rows[0]
+    vi = invoke(runner, "history", sweep / "runs" / "cap155", tmp_path / "empty")
+    assert vi.exit_code == 0 and " tối ưu " in lines_of(vi)[1] and " optimal " not in lines_of(vi)[1]
+    assert lines_of(vi)[2].endswith("không có kết quả ở đây (không có summary.json)")
+
+
+def test_csv_has_machine_names_and_the_working_directory(runner, sweep, tmp_path, monkeypatch):
+    """issue 10 review: --out history.csv has runs.csv-style names (folder, status, sha256_units, cwd, note) even in
+    Vietnamese; a CLI run records its working directory."""
+    out = tmp_path / "cli"
+    argv = ["matcher", "solve", str(TINY / "scenario.toml"), "--out", str(out), "--workers", "1", "-q"]
+    monkeypatch.setattr(sys, "argv", argv)
+    monkeypatch.chdir(tmp_path)
+    assert invoke(runner, *argv[1:]).exit_code == 0
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["run"]["cwd"] == str(tmp_path)
+    assert invoke(runner, "history", out, "--out", tmp_path / "h.csv").exit_code == 0
+    with open(tmp_path / "h.csv", encoding="utf-8-sig", newline="") as fh:
+        row = next(csv.DictReader(fh))
+    assert {"folder", "status", "sha256_units", "sha256_scenario", "cwd", "note", "settings_digest"} <= set(row)
+    assert row["cwd"] == str(tmp_path) and row["status"] == "tối ưu (đã chứng minh)"
+
+
+def test_a_stale_run_of_an_earlier_sweep_is_marked(runner, sweep):
+    """issue 10 review: sweep.json names cap155 only: cap170 (left by an earlier sweep) is 'stale (earlier sweep)'."""
+    (sweep / "sweep.json").write_text(json.dumps({"runs": [{"run_id": "cap155"}]}), encoding="utf-8")
+    rows = lines_of(invoke(runner, "history", sweep, "--lang", "en"))[1:]
+    assert [r.endswith("stale (earlier sweep, not in its sweep.json)") for r in rows] == [False, True, True]
