@@ -14,6 +14,7 @@ result's language. Written by :mod:`matcher.io.files` (:func:`write_gpkg`,
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,6 +38,32 @@ def _ready(frame: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_float_dtype(s.dtype) and s.isna().any() and s.notna().any() \
                 and (s.dropna() == s.dropna().round()).all() and out.columns[i] not in ("lat", "lon", "minutes"):
             out.isetitem(i, s.astype("Int64"))
+    return out
+
+
+_TEXT_ALWAYS = {"code", "name", "role", "role_label", "geometry_source", "lowland_code", "remote_code"}
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_CODE_LIKE = re.compile(r"-?0\d")  # a leading zero: a code ('00316'), never a number
+
+
+def _as_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """A text column whose every non-blank cell is a number (a planner's ``area_km2``,
+    ``population``) as a number field (whole numbers as integers); codes, names and any column
+    with a leading-zero value stay text."""
+    out = frame.copy()
+    for i, col in enumerate(out.columns):
+        s = out.iloc[:, i]
+        if col in _TEXT_ALWAYS or str(col).endswith("_code") or not (
+                pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype)):
+            continue
+        filled = [v for v in s if not pd.isna(v) and not (isinstance(v, str) and not v.strip())]
+        cells = [v.strip() for v in filled if isinstance(v, str)]
+        if not cells or len(cells) != len(filled) or not all(
+                _NUMBER.fullmatch(v) and not _CODE_LIKE.match(v) for v in cells):
+            continue
+        values = pd.to_numeric(s.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None))
+        whole = not any("." in v or "e" in v.lower() for v in cells)
+        out.isetitem(i, values.astype("Int64") if whole else values.astype("float64"))
     return out
 
 
@@ -68,7 +95,7 @@ def units_layer(units: pd.DataFrame, lang: str = "vi", boundaries=None, source: 
     are given (``source``: the boundary file named in ``geometry_source``)."""
     import shapely
 
-    frame = units.copy()
+    frame = _as_numbers(units)
     frame.insert(frame.columns.get_loc("role") + 1, "role_label", [_word(v, lang) for v in frame["role"]])
     polys = _polygons(boundaries)
     if not polys:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
@@ -223,3 +224,25 @@ def test_the_geopackage_tables_name_three_layers_in_epsg_4326(folder):
                         ("units", "features", 4326)]
     assert geoms == {"pairs": "LINESTRING", "remote_coverage": "POINT", "units": "POINT"}
     assert codes[0] == ("text", "00316")
+
+
+@pytest.mark.parametrize("dtype", [object, "string", "str"])
+def test_units_layer_writes_a_planners_number_columns_as_numbers(tmp_path, dtype):
+    """issue 10 review: area_km2, population, n_dbkk_2017 read as text (object or string columns) become number
+    fields; codes, names, a column with a leading-zero value or a non-number stay text."""
+    units = pd.DataFrame({
+        "code": ["00316", "20194", "20209"], "name": ["Hội An", "Hải Vân", "Hùng Sơn"],
+        "role": ["lowland", "lowland", "remote"], "lat": [15.88, 16.13, 15.9], "lon": [108.33, 107.97, 107.6],
+        "area_km2": ["60.5", "406.09", ""], "population": ["48992", "12000", "3100"], "n_dbkk_2017": ["0", "1", "0"],
+        "old_code": ["0490", "502", "503"], "notes": ["1", "two", ""]}).astype(dtype)
+    units[["lat", "lon"]] = units[["lat", "lon"]].astype(float)
+    path = tmp_path / "plan.gpkg"
+    geo_out.write_gpkg(path, {"units": geo_out.units_layer(units, "en")})
+    info = pyogrio.read_info(path, layer="units")
+    ogr = dict(zip(info["fields"], info["ogr_types"], strict=True))
+    assert (ogr["area_km2"], ogr["population"], ogr["n_dbkk_2017"]) == ("OFTReal", "OFTInteger64", "OFTInteger64")
+    assert ogr["code"] == ogr["name"] == ogr["old_code"] == ogr["notes"] == "OFTString"
+    back = gpd.read_file(path, layer="units")
+    assert back["population"].tolist() == [48992, 12000, 3100] and back["area_km2"].tolist()[:2] == [60.5, 406.09]
+    assert pd.isna(back["area_km2"].tolist()[2]) and back["code"].tolist()[0] == "00316"
+    assert back["old_code"].tolist() == ["0490", "502", "503"]
