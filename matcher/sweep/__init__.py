@@ -12,6 +12,10 @@ the run's key and row, written last: it marks the run complete), ``runs.csv``/``
 written). A rerun skips the runs already complete for the same key; a folder holding another
 sweep is refused unless ``force`` (then runs whose folder holds the same key are kept, the
 others redone, and folders the new sweep does not name are left alone and not listed).
+Ctrl-C (:mod:`matcher.sweep.pool`) marks no run that did not run to its end undisturbed: the
+runs under way are dropped, ``runs.csv`` is rewritten from the complete runs, and
+:class:`SweepInterrupted` says how many are done. Every combination is checked before any
+solve, ``max_changes`` and a ``changes`` stage against the published plan (``from_plan``) too.
 """
 
 from __future__ import annotations
