@@ -23,13 +23,10 @@ import typer
 from ..errors import InputError, ValidationIssue
 from ..model import STAGES, Rules, SolveParams
 from . import EXIT_INTERNAL, EXIT_OK, err, show_warnings
-from .options import SETTINGS, Lang, Quiet, Settings, Target, Verbose, check_lang, flag, with_settings
+from .options import _NEUTRAL, SETTINGS, Lang, Quiet, Settings, Target, Verbose, check_lang, flag, with_settings
 
 EXIT_INTERRUPTED = 130  # as a shell reports a command Ctrl-C stopped (128 + SIGINT)
 
-# with one side's bound swept alone, check it against the widest other bound (as options.Settings does)
-_NEUTRAL = {"lowland_min_partners": 0, "remote_min_partners": 0,
-            "lowland_max_partners": 10_000, "remote_max_partners": 10_000}
 
 SetItems = Annotated[Optional[list[str]], typer.Option(
     "--set", help="NAME=V1,V2,... (repeatable): one solve per combination, e.g. max_distance_km=60,80,100. "
