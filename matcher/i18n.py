@@ -40,22 +40,63 @@ DASH = "–"
 
 
 def fmt_number(x, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
-    """``x`` with grouped thousands: vi ``4.884,8``, en ``4,884.8``; a dash for no value."""
+    """``x`` with grouped thousands: vi ``4.884,8``, en ``4,884.8``; a dash for no value.
+
+    Fixed-point always (never ``1.151e+04``, whatever the size), ``∞`` for an infinite
+    value, and no ``-0``. Half-way cases round as Python's ``format`` does."""
     if x is None or x != x:  # None or NaN
         return DASH
-    s = f"{float(x):,.{decimals}f}"
+    x = float(x)
+    if x in (float("inf"), float("-inf")):
+        return "∞" if x > 0 else "−∞"
+    decimals = max(0, int(decimals))
+    s = f"{x:,.{decimals}f}"
+    if s.lstrip("-").strip("0.,") == "":  # -0, -0.0: no sign on a zero
+        s = s.lstrip("-")
     return s.translate(str.maketrans(",.", ".,")) if lang == "vi" else s
 
 
-def fmt_percent(ratio, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
-    """A ratio as a percentage: vi ``75,0%``, en ``75.0%``."""
+def _tell_apart(fmt, x: float, other, decimals: int, most: int) -> int:
+    """``decimals``, or up to ``most`` decimals when needed to tell ``x`` from a different ``other``."""
+    if other is None or other != other or x == other:
+        return decimals
+    while decimals < most and fmt(x, decimals) == fmt(float(other), decimals):
+        decimals += 1
+    return decimals
+
+
+def km_decimals(x) -> int:
+    """The one rule for km: one decimal under 100 km, none from 100 km up (on the rounded value)."""
+    return 1 if abs(round(float(x), 1)) < 100 else 0
+
+
+def fmt_km(x, lang: str = DEFAULT_LANG, decimals: int | None = None, other=None) -> str:
+    """Kilometres by the one rule (:func:`km_decimals`): vi ``53,8 km``, ``177 km``, ``4.885 km``;
+    en ``53.8 km``. ``other``: a figure this one is set beside (before/after): a decimal or two
+    more only when the rule would show two different figures the same. ``decimals`` overrides."""
+    if x is None or x != x:
+        return DASH
+    x = float(x)
+    if decimals is None:
+        decimals = km_decimals(x) if x not in (float("inf"), float("-inf")) else 0
+        decimals = _tell_apart(lambda v, d: fmt_number(v, lang, d), x, other, decimals, decimals + 2)
+    return f"{fmt_number(x, lang, decimals)} {t('km', lang)}"
+
+
+def fmt_percent(ratio, lang: str = DEFAULT_LANG, decimals: int | None = None, other=None) -> str:
+    """A ratio as a percentage with no decimal unless needed: vi ``75%``, ``72,7%``... a decimal
+    (up to two) only so that a ratio strictly between 0 and 1 never shows as ``0%`` or ``100%``,
+    and (with ``other``) so that two different ratios do not show the same. ``decimals`` overrides."""
     if ratio is None or ratio != ratio:
         return DASH
-    return f"{fmt_number(100 * float(ratio), lang, decimals)}%"
-
-
-def fmt_km(x, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
-    return DASH if x is None or x != x else f"{fmt_number(x, lang, decimals)} {t('km', lang)}"
+    pct = 100 * float(ratio)
+    if decimals is None:
+        decimals = 0
+        while decimals < 2 and 0 < pct < 100 and fmt_number(pct, "en", decimals) in ("0", "100", "100.0", "0.0"):
+            decimals += 1
+        decimals = _tell_apart(lambda v, d: fmt_number(v, lang, d), pct, None if other is None or other != other
+                               else 100 * float(other), decimals, decimals + 2)
+    return f"{fmt_number(pct, lang, decimals)}%"
 
 
 def fmt_date(iso: str, lang: str = DEFAULT_LANG) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..i18n import fmt_number, t
+from ..i18n import fmt_km, fmt_number, fmt_percent, t
 from ..kpis import coverage_ratio, covered, stage_figures
 from ..model import STAGES, Problem
 from ..result import Pair, Result
@@ -35,22 +35,24 @@ def stage_change(name: str, before: float | None, after: float | None) -> str:
 
 def fmt_stage(name: str, unit: str, value: float | None, lang: str, other: float | None = None,
               signed: bool = False) -> str:
-    """A stage figure in its unit: ratio 0,75, need units 22, distance 4.884,8 km or 312 min;
-    more decimals (up to two more) when needed to tell ``value`` from ``other``."""
+    """A stage figure in its unit, by the one number rule of :mod:`matcher.i18n`: ratio as a
+    percentage (``75%``), need units ``22``, distance ``4.885 km`` / ``53,8 km`` or ``312 phút``;
+    a decimal or two more only when needed to tell ``value`` from a different ``other``."""
     if value is None:
         return "–"
     sign = "+" if signed and value > 0 else ("−" if signed and value < 0 else "")
     v = abs(value) if signed else value
-    dec = {"balance": 2, "shortfall": 0, "changes": 0}.get(name, 0 if unit == "minutes" else 1)
-    if name not in ("shortfall", "changes"):
-        start = dec
-        while (other is not None and dec < start + 2 and round(value, dec) == round(other, dec)
-               and abs(value - other) > STAGES[name].eps):
-            dec += 1
-    text = sign + fmt_number(v, lang, dec)
+    o = None if other is None or abs(value - other) <= STAGES[name].eps else (abs(other) if signed else other)
+    if name == "balance":
+        return sign + fmt_percent(v, lang, other=o)
     if name != "distance":
-        return text
-    return f"{text} {t('pack_minutes', lang) if unit == 'minutes' else t('km', lang)}"
+        return sign + fmt_number(v, lang, 0)
+    if unit != "minutes":
+        return sign + fmt_km(v, lang, other=o)
+    dec = 0
+    while o is not None and dec < 2 and fmt_number(v, lang, dec) == fmt_number(o, lang, dec):
+        dec += 1
+    return f"{sign}{fmt_number(v, lang, dec)} {t('pack_minutes', lang)}"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..analysis.compare import fmt_stage  # defined with the stages: analysis writes figures too
 from ..analysis.findings import DIAGNOSIS_FILES
-from ..i18n import DEFAULT_LANG, LANGS, fmt_number, t
+from ..i18n import DEFAULT_LANG, LANGS, fmt_km, fmt_number, t
 from ..model import STAGES
 
 if TYPE_CHECKING:  # pragma: no cover - names for the annotations only
@@ -50,7 +50,7 @@ def _num(x, lang: str) -> str:
 def _dist(x, lang: str, metric: str = "km") -> str:
     if metric == "minutes":
         return t("dx_minutes", lang, n=_num(x, lang))
-    return f"{_num(x, lang)} {t('km', lang)}"
+    return fmt_km(x, lang)  # the one km rule (matcher.i18n)
 
 
 def _partners(n: int, lang: str) -> str:
