@@ -72,6 +72,8 @@ OutPack = Annotated[Path, typer.Option("--out", help="The review pack, a .pdf fi
 Plan = Annotated[Path, typer.Option("--plan", help="The plan to score: a table with lowland_code, remote_code.")]
 Boundaries = Annotated[Optional[Path], typer.Option(
     "--boundaries", help="Polygons (GeoJSON, GeoPackage, Shapefile) with a 'code' column, any declared CRS.")]
+BoundariesCode = Annotated[Optional[str], typer.Option(
+    "--boundaries-code", help="The column of --boundaries holding the 5-digit unit codes (default: code; any case).")]
 PairList = Annotated[Optional[list[str]], typer.Option(
     help="LOWLAND:REMOTE, each a unit code or name, e.g. \"Hội An:Hùng Sơn\" (repeatable).")]
 Why = Annotated[bool, typer.Option(
