@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .analysis.baseline import CHANGE_FILES, with_plan_changes
 from .analysis.findings import DIAGNOSIS_FILES
+from .analysis.flags import plan_flagged, with_flags
 from .engine import evaluate
 from .engine.parts import solve_parts as solve  # independent parts solved apart, in parallel (issue 8)
 from .errors import group_warnings
@@ -139,12 +140,14 @@ def load(sc: Scenario, warn: Warn = None) -> tuple[Problem, list]:
 
 
 def run_solve(sc: Scenario, out: Path, lang: str = "vi", why: bool = False, progress: Progress = None,
-              warn: Warn = None) -> SolveOutcome:
+              warn: Warn = None, flag_coverage: float | None = None) -> SolveOutcome:
     """Solve ``sc`` and publish the plan to ``out``; if infeasible, publish the diagnosis instead.
 
     A plan replaces the folder's plan files and removes a diagnosis left by an earlier run.
     A diagnosis is written beside what the folder holds: an earlier plan stays readable.
-    When no plan is found in the time limit, nothing is written.
+    When no plan is found in the time limit, nothing is written. Every plan gets its flags
+    (:mod:`matcher.analysis.flags`, remote units below ``flag_coverage``) and each pair its
+    runner-up (:mod:`matcher.analysis.runner_up`; with ``why``, checked by what-if's only mode).
     """
     check_out_dir(out)
     refuse_inputs(out, sc.inputs, (*PLAN_FILES, *CHANGE_FILES))
@@ -161,9 +164,15 @@ def run_solve(sc: Scenario, out: Path, lang: str = "vi", why: bool = False, prog
 
             if progress:
                 progress("explaining every pair (one re-solve per new pair) ...")
-            reasons = explain(problem, result, sc.params)
-        files = output_files(problem, result, _origin(sc), warns, why=reasons, inputs=_tables(sc), lang=lang,
-                             settings=effective_settings(sc), run=run_record(sc, started=started))
+            reasons = explain(problem, result, sc.params, progress=progress)
+        else:
+            from .analysis.runner_up import runner_up
+
+            reasons = runner_up(problem, result, sc.params, progress=progress)  # issue 11: pairs.csv alt_*
+        flags, flagged = plan_flagged(problem, result, flag_coverage, warn)
+        files = output_files(problem, result, _origin(sc), [*warns, *flagged], why=reasons, inputs=_tables(sc),
+                             lang=lang, settings=effective_settings(sc), run=run_record(sc, started=started))
+        with_flags(files, flags, flag_coverage)
         changes = with_plan_changes(problem, result, files, lang)
         written = write_outputs(out, files, sc.inputs, drop=(*DIAGNOSIS_FILES, *CHANGE_FILES))
         return SolveOutcome(problem, result, group_warnings(warns), written, changes=changes)
@@ -180,16 +189,20 @@ def run_solve(sc: Scenario, out: Path, lang: str = "vi", why: bool = False, prog
     return SolveOutcome(problem, result, group_warnings(warns))
 
 
-def run_evaluate(sc: Scenario, plan: Path, out: Path, warn: Warn = None, lang: str = "vi") -> EvaluateOutcome:
-    """Score the hand-made ``plan`` (a table with lowland_code, remote_code) and publish it to ``out``."""
+def run_evaluate(sc: Scenario, plan: Path, out: Path, warn: Warn = None, lang: str = "vi",
+                 flag_coverage: float | None = None) -> EvaluateOutcome:
+    """Score the hand-made ``plan`` (a table with lowland_code, remote_code) and publish it to ``out``
+    (with its flags, remote units below ``flag_coverage``: :mod:`matcher.analysis.flags`)."""
     check_out_dir(out)
     started = now_utc()
     problem, warns = load(sc, warn)
     pairs = read_plan(plan, problem)
     result = evaluate(problem, pairs, sc.params)
     broken = broken_rules(problem, result)
-    files = output_files(problem, result, _origin(sc), warns, broken, inputs=_tables(sc), lang=lang,
+    flags, flagged = plan_flagged(problem, result, flag_coverage, warn)
+    files = output_files(problem, result, _origin(sc), [*warns, *flagged], broken, inputs=_tables(sc), lang=lang,
                          settings=effective_settings(sc), run=run_record(sc, started=started, plan=plan))
+    with_flags(files, flags, flag_coverage)
     written = write_outputs(out, files, [*sc.inputs, Path(plan)])
     return EvaluateOutcome(problem, result, broken, group_warnings(warns), written)
 
@@ -251,12 +264,15 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
             settings = dict(base.summary.get("settings") or {}) or None  # as the base run had them
             if settings and time_limit_s is not None:
                 settings["time_limit_s"] = {"value": time_limit_s, "origin": "given", "from": "--time-limit"}
-            files = output_files(problem, res, origin.get("file"), [], inputs={
+            coverage = base.summary.get("flag_coverage")  # issue 11: the base run's threshold
+            flags, flagged = plan_flagged(problem, res, coverage)
+            files = output_files(problem, res, origin.get("file"), flagged, inputs={
                 "pairs": origin.get("pairs_file"), "travel": origin.get("travel_file"),
                 "units_sheet": origin.get("units_sheet"), "from_plan": str(Path(result_dir).resolve() / "pairs.csv")},
                 lang=lang, settings=settings,
                 run=result_record(result_dir, started, changes={"force": force, "forbid": forbid, "release": release,
                                                                 "mode": mode}))
+            with_flags(files, flags, coverage)
             base_keys = tuple(sorted((p.lowland_code, p.remote_code) for p in result_from_view(problem, base).pairs))
             with_plan_changes(replace(w.solved, baseline=base_keys), res, files, lang)  # against the plan asked about
         files.update(whatif_files(w, lang, others))

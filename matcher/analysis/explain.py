@@ -16,6 +16,12 @@ first stage that gets worse names the reason:
 
 Every figure is the plan's own (:func:`matcher.kpis.stage_figures`), not a stage's bound. The
 re-solves are independent of each other; with ``workers == 1`` each is reproducible.
+
+The sentences ``why_vi`` / ``why_en`` speak the committee's terms (issue 11): what the pair
+covers, whether it alone covers a domain, its distance rank, the deciding criterion in words
+(no total-km figures), and the runner-up with what taking it instead would cost
+(:mod:`matcher.analysis.runner_up`, checked by what-if's only mode), which also fills the
+``alt_*`` columns.
 """
 
 from __future__ import annotations
@@ -27,17 +33,20 @@ from dataclasses import replace
 import pandas as pd
 
 from ..distance import candidates
-from ..i18n import LANGS, domain_label, t
+from ..i18n import LANGS, t
 from ..io.resultdir import ResultView, result_from_view
 from ..kpis import stage_figures
 from ..model import STAGES, PairRule, PairStatus, Problem, SolveParams
 from ..result import Result, Status
-from .compare import deciding_stage, fmt_stage, stage_unit
+from .compare import deciding_stage
+from .runner_up import COLUMNS as ALT_COLUMNS
+from .runner_up import domain_word as _lower_first
+from .runner_up import runner_up
 
 COLUMNS = [
     "lowland_code", "lowland_name", "remote_code", "remote_name", "distance_km", "distance_rank", "n_candidates",
     "why_domains", "sole_domains", "locked", "decided_by", "decided_before", "decided_after",
-    "counterfactual_status", "why_vi", "why_en",
+    "counterfactual_status", "why_vi", "why_en", *ALT_COLUMNS,
 ]
 
 
@@ -59,35 +68,33 @@ def distance_ranks(problem: Problem) -> dict[tuple[str, str], tuple[int, int]]:
     return out
 
 
-def _lower_first(text: str) -> str:
-    """'Đất đai' -> 'đất đai' inside a sentence; acronyms ('IT') stay as they are."""
-    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
-
-
 def _domains_text(items: list[tuple[str, int]], lang: str) -> str:
-    return ", ".join(f"{_lower_first(domain_label(d, lang))} {n}" for d, n in items)
+    return ", ".join(f"{_lower_first(d, lang)} {n}" for d, n in items)
 
 
 def _sentence(lang: str, covers: list[tuple[str, int]], sole: list[str], rank: tuple[int, int] | None,
-              decided: str, stage_name: str | None, unit: str | None, before, after, seconds: float) -> str:
+              decided: str, stage_name: str | None, seconds: float, alt: str | None) -> str:
+    """What the pair covers, in words, the criterion that decided it, and its runner-up."""
     parts = [t("why_covers", lang, domains=_domains_text(covers, lang)) if covers
              else t("why_covers_nothing", lang)]
     if sole and len(sole) == len(covers) and len(sole) > 1:
         parts.append(t("why_sole_all", lang))
     elif sole:
-        parts.append(t("why_sole", lang, domains=", ".join(_lower_first(domain_label(d, lang)) for d in sole)))
+        parts.append(t("why_sole", lang, domains=", ".join(_lower_first(d, lang) for d in sole)))
     if rank is not None:
         parts.append(t("why_rank", lang, rank=rank[0], n=rank[1]))
     if decided in STAGES:
-        extra = {"delta": fmt_stage(decided, unit, after - before, lang)} if decided == "distance" else {}
-        parts.append(t(f"why_{decided}", lang, before=fmt_stage(decided, unit, before, lang, after),
-                       after=fmt_stage(decided, unit, after, lang, before), **extra))
+        parts.append(t(f"why_c_{decided}", lang))
     elif decided == "unknown" and stage_name is not None:
         parts.append(t("why_better", lang))
     elif decided == "unknown":
         parts.append(t("why_unknown", lang, seconds=f"{seconds:g}"))
     elif decided in ("tie", "locked", "required"):
         parts.append(t(f"why_{decided}", lang))
+    if alt:
+        parts.append(t("why_alt", lang, alt=alt))
+    elif decided != "locked":
+        parts.append(t("why_no_alt", lang))
     return "; ".join(parts)
 
 
@@ -118,7 +125,10 @@ def why(
     One re-solve per pair that is not locked (or only for the pairs in ``only``; the
     others say ``not_checked``); ``counterfactual=False`` skips them all.
     ``df.attrs['counterfactual_seconds']`` holds the total time spent re-solving and
-    ``df.attrs['seconds_per_pair']`` each re-solve's.
+    ``df.attrs['seconds_per_pair']`` each re-solve's. The runner-up columns ``alt_code``,
+    ``alt_name``, ``alt_km``, ``alt_change_vi``, ``alt_change_en`` come from
+    :func:`matcher.analysis.runner_up.runner_up` (checked by what-if's only mode when
+    ``counterfactual``).
     """
     from ..engine import solve  # only the counterfactual needs the solver (imports ortools)
 
@@ -138,6 +148,9 @@ def why(
     wanted = None if only is None else {(str(a), str(b)) for a, b in only}
     todo = [(p.lowland_code, p.remote_code) for p in pairs if not p.locked and counterfactual
             and (wanted is None or (p.lowland_code, p.remote_code) in wanted)]
+    alts = runner_up(problem, result, params, verify=counterfactual and (wanted if wanted is not None else True),
+                     progress=progress)
+    alt_rows = {(r["lowland_code"], r["remote_code"]): r for r in alts.to_dict("records")}
     rows = []
     spent = 0.0
     per_pair: dict[str, float] = {}
@@ -172,11 +185,9 @@ def why(
                 if stage is not None:
                     before_v, after_v = before[stage], after[stage]
         rank = ranks.get(key)
-        unit = stage_unit(problem, stage) if stage else None
-        sentence = {
-            lang: _sentence(lang, covers, sole, rank, decided, stage, unit, before_v, after_v, params.time_limit_s)
-            for lang in LANGS
-        }
+        alt = alt_rows[key]
+        sentence = {lang: _sentence(lang, covers, sole, rank, decided, stage, params.time_limit_s,
+                                    alt[f"alt_change_{lang}"]) for lang in LANGS}
         rows.append({
             "lowland_code": key[0], "lowland_name": names[key[0]],
             "remote_code": key[1], "remote_name": names[key[1]],
@@ -190,9 +201,11 @@ def why(
             "decided_before": before_v, "decided_after": after_v,
             "counterfactual_status": cf_status,
             "why_vi": sentence["vi"], "why_en": sentence["en"],
+            **{c: alt[c] for c in ALT_COLUMNS},
         })
     df = pd.DataFrame(rows, columns=COLUMNS)
     df.attrs["counterfactual_seconds"] = round(spent, 3)
     df.attrs["seconds_per_pair"] = per_pair
     df.attrs["baseline"] = before
+    df.attrs["alternatives"] = alts.attrs["alternatives"]
     return df

@@ -93,6 +93,23 @@ def flag_warnings(flags: list[dict]) -> list[MatcherWarning]:
     return out
 
 
+def plan_flagged(problem: Problem, result: Result, coverage: float | None = None, warn=None) -> tuple[list, list]:
+    """The plan's flags and their warnings (one per kind), the warnings also handed to ``warn``
+    (the flows of :mod:`matcher.jobs`: printed on stderr like the load warnings)."""
+    flags = plan_flags(problem, result, DEFAULT_COVERAGE if coverage is None else coverage)
+    flagged = flag_warnings(flags)
+    if warn is not None and flagged:
+        warn(flagged)
+    return flags, flagged
+
+
+def with_flags(files: dict, flags: list, coverage: float | None = None) -> None:
+    """A result's files (:func:`matcher.io.result_tables.output_files`) with the flags in
+    summary.json, and the coverage threshold they used (``flag_coverage``)."""
+    files["summary.json"]["flags"] = flags
+    files["summary.json"]["flag_coverage"] = DEFAULT_COVERAGE if coverage is None else coverage
+
+
 def read_flags(summary: dict | None) -> list[dict]:
     """The flags of a result folder's summary.json, as far as they are well formed (a folder
     written before issue 11 has none)."""

@@ -80,6 +80,10 @@ Why = Annotated[bool, typer.Option(
     "--why", help="Explain every pair in pairs.csv: domains, distance rank, and which objective stage "
                   "decided it (one re-solve per new pair: about a minute for Da Nang).")]
 
+FlagCoverage = Annotated[Optional[float], typer.Option(
+    "--flag-coverage", help="Flag remote communes whose coverage is below this ratio (default 0.5; "
+                            "summary.json flags, flag_coverage).")]
+
 # setting -> its option: the one table (the scenario's settings are rules.* and params.*)
 SETTINGS = {
     "pairs": Pairs, "travel": Travel, "sheet": Sheet, "from_plan": FromPlan, "rules.max_changes": MaxChanges,
@@ -262,6 +266,13 @@ def check_lang(lang: str) -> None:
 
     if lang not in LANGS:
         raise InputError([ValidationIssue("--lang", None, None, lang, f"use one of {', '.join(LANGS)}")])
+
+
+def check_flag_coverage(value: float | None) -> None:
+    """``--flag-coverage`` must be a ratio from 0 to 1."""
+    if value is not None and not (math.isfinite(value) and 0 <= value <= 1):
+        raise InputError([ValidationIssue("--flag-coverage", None, None, _shown(value),
+                                          "must be a ratio from 0 to 1, e.g. 0.5")])
 
 
 def pair_args(**items) -> dict[str, list[tuple[str, str]]]:

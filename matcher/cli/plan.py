@@ -8,6 +8,7 @@ import typer
 
 from . import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_OK, err, show_warnings
 from .options import (
+    FlagCoverage,
     Lang,
     OutCheck,
     OutFolder,
@@ -17,6 +18,7 @@ from .options import (
     Target,
     Verbose,
     Why,
+    check_flag_coverage,
     check_lang,
     with_settings,
 )
@@ -40,18 +42,26 @@ def exit_for(status) -> int:
 
 
 def print_result(problem, result, written) -> None:
-    """The status, the stages, the headline figures and the files written."""
+    """The status, the stages, the headline figures and the files written (every number by the one
+    rule of :mod:`matcher.i18n`: no scientific notation, km with one decimal under 100)."""
+    from ..analysis.compare import fmt_stage
+    from ..i18n import fmt_km, fmt_number, fmt_percent
     from ..kpis import kpis
 
-    typer.echo(result.summary())
+    typer.echo(f"status {result.status.value}, {len(result.pairs)} pairs, {fmt_number(result.seconds, 'en', 2)} s")
+    for s in result.stages:
+        value, bound = (fmt_stage(s.name, s.unit, v, "en") for v in (s.value, s.bound))
+        unit = "" if s.name in ("balance", "distance") else f" {s.unit}"  # % and km are in the figures
+        typer.echo(f"  {s.name:<9} {s.status.value:<10} value {value} bound {bound}{unit}")
     if result.params.get("stopped_by_wall_clock"):
         typer.echo("warning: the --time-limit deadline stopped the solver before its counted work was done "
                    "(a busy or slower machine); this plan may differ from an idle run's (summary.json: "
                    "solver_params.stopped_by_wall_clock)", err=True)
     if result.status.has_solution:
         k = kpis(problem, result)
-        typer.echo(f"smallest coverage {k.min_coverage:.3f}, total shortfall {k.total_shortfall}, "
-                   f"total distance {k.total_distance_km:.1f} km, longest {k.longest_km:.1f} km")
+        typer.echo(f"smallest coverage {fmt_percent(k.min_coverage, 'en')}, total shortfall "
+                   f"{fmt_number(k.total_shortfall, 'en')}, total distance {fmt_km(k.total_distance_km, 'en')}, "
+                   f"longest {fmt_km(k.longest_km, 'en')}")
     for p in written or []:
         typer.echo(f"wrote {p}")
 
@@ -75,6 +85,7 @@ def solve(
     verbose: Verbose = False,
     lang: Lang = "vi",
     why: Why = False,
+    flag_coverage: FlagCoverage = None,
     *,
     settings: Settings,
 ) -> int:
@@ -85,11 +96,13 @@ def solve(
     from ..jobs import check_out_dir, run_solve
 
     check_lang(lang)
+    check_flag_coverage(flag_coverage)
     settings.check()
     check_out_dir(out)
     sc = settings.scenario(target)
     show_settings(sc)
-    outcome = run_solve(sc, out, lang, why, progress=None if quiet else err, warn=show_warnings(verbose))
+    outcome = run_solve(sc, out, lang, why, progress=None if quiet else err, warn=show_warnings(verbose),
+                        flag_coverage=flag_coverage)
     print_result(outcome.problem, outcome.result, [] if outcome.diagnosis else outcome.written)
     if outcome.changes is not None:
         print_changes(outcome.changes, "en")  # the terminal speaks English; the files follow --lang
@@ -109,6 +122,7 @@ def evaluate(
     out: OutFolder = Path("matcher-eval"),
     verbose: Verbose = False,
     lang: Lang = "vi",
+    flag_coverage: FlagCoverage = None,
     *,
     settings: Settings,
 ) -> int:
@@ -116,11 +130,12 @@ def evaluate(
     from ..jobs import check_out_dir, run_evaluate
 
     check_lang(lang)
+    check_flag_coverage(flag_coverage)
     settings.check()
     check_out_dir(out)
     sc = settings.scenario(target)
     show_settings(sc)
-    outcome = run_evaluate(sc, plan, out, warn=show_warnings(verbose), lang=lang)
+    outcome = run_evaluate(sc, plan, out, warn=show_warnings(verbose), lang=lang, flag_coverage=flag_coverage)
     print_result(outcome.problem, outcome.result, outcome.written)
     if outcome.broken:
         typer.echo(f"the plan breaks {len(outcome.broken)} rule(s):")

@@ -121,7 +121,7 @@ def read_result_dir(path: Path) -> ResultView:
         if c.startswith(("need_", "covered_", "uncovered_")) or c in ("n_partners",):
             remote[c] = pd.to_numeric(remote[c])
     for c in pairs.columns:
-        if c.startswith("staff_"):
+        if c.startswith("staff_") or c == "alt_km":  # alt_km: the runner-up's km (issue 11), blank for none
             pairs[c] = pd.to_numeric(pairs[c])
     return ResultView(path, units, pairs, remote, frames["lowland_summary.csv"], summary)
 
@@ -178,7 +178,7 @@ def _numeric_columns(name: str, columns) -> dict[str, bool]:
     """The number columns of a result table, each with whether a blank cell is allowed."""
     fixed = {
         "units.csv": {"lat": False, "lon": False},
-        "pairs.csv": {"distance_km": False, "minutes": True},
+        "pairs.csv": {"distance_km": False, "minutes": True, "alt_km": True},  # alt_km: issue 11, blank ok
         "remote_summary.csv": {"coverage_ratio": False, "n_partners": False, "need_total": False,
                                "covered_total": False},
         "lowland_summary.csv": {"n_partners": False},
@@ -221,7 +221,7 @@ def _check_numbers(f: Path, frame: pd.DataFrame, issues: list[ValidationIssue]) 
             if problem is None and col in RANGES:
                 lo, hi, message = RANGES[col]
                 problem = None if lo <= float(text) <= hi else message
-            if problem is None and col in ("distance_km", "minutes") and float(text) < 0:
+            if problem is None and col in ("distance_km", "minutes", "alt_km") and float(text) < 0:
                 problem = "must be >= 0"
             if problem is None and _is_count(col) and (float(text) < 0 or not float(text).is_integer()):
                 problem = "must be a whole number >= 0"

@@ -51,8 +51,9 @@ def test_scarce_domain_pair_is_decided_by_balance(hand):
     assert (row.decided_before, row.decided_after) == (1.0, 0.0)
     assert row.why_domains == "it 1"
     assert row.sole_domains == "it"
-    assert "1,00 → 0,00" in row.why_vi and "mức đáp ứng thấp nhất giảm" in row.why_vi
-    assert "smallest coverage falls (1.00 → 0.00)" in row.why_en
+    # issue 11: the committee's terms, no stage figures; the runner-up named with its cost
+    assert "xã được đáp ứng ít nhất sẽ thiếu nhiều hơn" in row.why_vi and "→" not in row.why_vi.split("; phương")[0]
+    assert "without it the least-served commune would be worse off" in row.why_en
 
 
 def test_nearest_among_equals_is_decided_by_distance(hand):
@@ -66,8 +67,11 @@ def test_nearest_among_equals_is_decided_by_distance(hand):
     km = {(c.lowland_code, c.remote_code): c.km for c in res.pairs}
     expected = sum(km.values()) - km["00002", "00012"] + _km(p, "00003", "00012")
     assert row.decided_after == pytest.approx(expected, abs=1e-6)
-    assert "tổng khoảng cách tăng thêm" in row.why_vi
-
+    # issue 11: C is the runner-up at R2: nothing more short, its extra km said
+    assert row.alt_code == "00003"
+    assert "phương án thay thế tốt nhất: nếu thay Xã 00002 bằng Xã 00003 (" in row.why_vi
+    assert row.alt_change_en.startswith("if Xã 00003 (") and "nothing more short" in row.alt_change_en
+    assert "km more" in row.alt_change_en and "total distance" not in row.why_en
 
 def _km(p, lc, rc):
     from matcher.distance import candidates
@@ -84,7 +88,7 @@ def test_locked_pair_says_locked_without_a_resolve(hand):
     assert pd.isna(row.counterfactual_status)
     assert row.why_domains == ""  # L gives land, R1 needs only IT
     assert row.why_en.startswith("Covers none of the commune's need")
-    assert row.why_vi.endswith("cặp kết nghĩa đã có, được giữ nguyên")
+    assert row.why_vi.endswith("cặp kết nghĩa đã có, được giữ nguyên") and row.alt_code == ""
 
 
 def test_distance_ranks(hand):
@@ -125,7 +129,7 @@ def test_shortfall_and_tie_and_required():
     assert a.decided_by == "required"  # R1's only candidate within 40 km
     assert (b.decided_by, b.decided_before, b.decided_after) == ("shortfall", 1.0, 2.0)
     assert c.decided_by == "shortfall"
-    assert "tổng nhu cầu chưa đáp ứng tăng (1 → 2)" in b.why_vi
+    assert "tổng số cán bộ còn thiếu sẽ tăng" in b.why_vi
     twin = df[df.remote_code == "00013"].iloc[0]
     assert twin.decided_by == "tie"
     assert "equally good plan exists without it" in twin.why_en
@@ -179,4 +183,7 @@ def test_danang_counterfactual_agrees_with_what_if(danang):
     assert row.decided_by == first_worse.name
     assert row.decided_before == pytest.approx(first_worse.before)
     assert row.decided_after == pytest.approx(first_worse.after)
-    assert "bỏ cặp này thì" in row.why_vi
+    from matcher.i18n import t
+
+    assert t(f"why_c_{row.decided_by}", "vi") in row.why_vi  # issue 11: the criterion in words
+    assert row.alt_code and t("why_alt", "vi", alt=row.alt_change_vi) in row.why_vi
