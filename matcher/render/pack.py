@@ -1,11 +1,21 @@
-"""The committee review pack: one PDF with a cover, the map, the pairs, the coverage of each
-remote commune, the existing twinnings kept, and the assumptions, sources and solver stages.
+"""The committee review pack: one PDF with a cover, the map, the points to check (flags), the
+pairs, the coverage of each remote commune, why each partner (its domains and the best
+alternative with what taking it instead would cost), one page per remote commune, the existing
+twinnings kept, the assumptions, sources and solver stages, and the approval page.
 
-``write_pack(view, boundaries, lang, out)`` draws every page with matplotlib (no GUI backend,
-no pyplot) and embeds DejaVu Sans as TrueType (``pdf.fonttype = 42``), so the text is real text:
-searchable, copyable, with every Vietnamese diacritic. Text pages are A4 portrait; the map page
-is whatever size ``matcher.render.maps.draw_map`` returns (A3 landscape). Every visible string comes
-from ``matcher.i18n``; numbers follow the language (vi: ``4.884,8``; en: ``4,884.8``).
+``write_pack(view, boundaries, lang, out, paper="a4", final=False, name=None,
+commune_pages=None)`` draws every page with matplotlib (no GUI backend, no pyplot) and embeds
+DejaVu Sans as TrueType (``pdf.fonttype = 42``), so the text is real text: searchable,
+copyable, with every Vietnamese diacritic.
+
+Paper: one size through the pack, A4 landscape by default (Decree 30/2020/NĐ-CP sets A4 for
+administrative documents, and the offices print A4); ``paper="a3"`` makes every page A3
+landscape (the text pages are the A4 layout enlarged by sqrt 2; the map is laid out for A3).
+Until ``final`` every page carries a light diagonal "DỰ THẢO" / "DRAFT" and the word in its
+footer. The cover names the scenario (``name`` or the scenario's own name), never a file; the
+footer says, in words, page n of N, draft, the scenario, the date and where the sources and
+assumptions are. Every visible string comes from ``matcher.i18n``, every number from its
+formatters.
 
 Layout is computed before drawing (with the primitives of :mod:`matcher.render.pdf`): tables
 are measured with the same font, wrapped inside their columns, and split over as many pages as
@@ -16,6 +26,7 @@ one line per repaired row.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,8 +34,21 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from .. import __version__
-from ..i18n import DASH, STRINGS, fmt_date, fmt_km, fmt_number, fmt_percent, t
-from .common import clean_view, printable, repairs_note, vi_sort_key
+from ..i18n import fmt_date, fmt_km, fmt_number, fmt_percent, t
+from .common import clean_view, printable, vi_sort_key
+from .commune_page import COMMUNE_PAGES_MAX, Plane, wanted
+from .commune_page import commune_pages as _commune_pages
+from .pack_pages import (
+    approval_page,
+    coverage_section,
+    flags_section,
+    locked_section,
+    notes_section,
+    pairs_section,
+    status_text,
+    total,
+    why_section,
+)
 from .pdf import (
     A4,
     BODY,
@@ -35,17 +59,15 @@ from .pdf import (
     LEADING,
     MARGIN_X,
     MUTED,
+    PAPERS,
     RC,
     RULE,
     SHADE,
     SMALL,
-    Col,
-    Flow,
     Page,
-    Row,
-    fit,
+    draft_mark,
+    paper_size,
     render_page,
-    with_domains,
     wrap,
 )
 
@@ -54,255 +76,75 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..io.resultdir import ResultView
 
-__all__ = ["vi_sort_key", "write_pack"]
+__all__ = ["COMMUNE_PAGES_MAX", "PAPERS", "vi_sort_key", "write_pack"]
 
 
-# ---- numbers, statuses and sorting ------------------------------------------------------
-
-
-_num, _pct, _km, _date = fmt_number, fmt_percent, fmt_km, fmt_date
-
-
-def _status(status, lang: str) -> str:
-    key = f"status_{status}"
-    return t(key, lang) if key in STRINGS else str(status)
-
-
-def _stage_value(v, unit: str, lang: str) -> str:
-    if v is None:
-        return DASH
-    if unit == "ratio":
-        return _pct(v, lang)
-    if unit == "km":
-        return _km(v, lang)
-    if unit == "minutes":
-        return f"{_num(v, lang, 0)} {t('pack_minutes', lang)}"
-    return _num(v, lang, 0 if float(v).is_integer() else 2)
-
-
-# ---- the sections ----------------------------------------------------------------------
-
-
-def _sorted_pairs(view: ResultView):
-    pairs = view.pairs.copy()
-    pairs["_key"] = [(vi_sort_key(r), vi_sort_key(lw)) for r, lw in zip(pairs.remote_name, pairs.lowland_name,
-                                                                         strict=True)]
-    return pairs.sort_values("_key", kind="stable").drop(columns="_key").reset_index(drop=True)
-
-
-def _pairs_table(flow: Flow, view: ResultView, pairs, lang: str, with_kind: bool) -> None:
-    """No., remote, lowland, distance, [kind], then staff per domain."""
-    domains = [d for d in view.domains if f"staff_{d}" in pairs.columns]
-    rows, srcs, group, last = [], [], -1, None
-    for i, (_, r) in enumerate(pairs.iterrows()):
-        if r.remote_code != last:
-            group, last = group + 1, r.remote_code
-        cells = [str(i + 1), printable(r.remote_name), printable(r.lowland_name), _num(r.distance_km, lang, 1)]
-        if with_kind:
-            cells.append(t("kind_locked" if r.locked else "kind_new", lang))
-        rows.append(Row(cells, shade=group % 2 == 1))
-        srcs.append(r)
-    km = f"{t('distance', lang)} ({t('km', lang)})"
-    cols = [Col(t("pack_row", lang), fit(t("pack_row", lang), [str(len(rows))]), "right"),
-            Col(t("remote", lang)), Col(t("lowland", lang)),
-            Col(km, fit(km, [r.cells[3] for r in rows]), "right")]
-    if with_kind:
-        cols.append(Col(t("pair_kind", lang), fit(t("pair_kind", lang), [r.cells[4] for r in rows])))
-    groups = with_domains(cols, rows, [1, 2], domains, srcs, "staff_", t("pack_domains_covered", lang), lang)
-    flow.table(cols, rows, groups)
-
-
-def _pairs_pages(flow: Flow, view: ResultView, pairs, lang: str, with_kind: bool) -> list[Page]:
-    """A section of pairs: the table, or "none" when there are no pairs."""
-    if pairs.empty:
-        flow.paragraph(t("pack_none", lang))
-    else:
-        _pairs_table(flow, view, pairs, lang, with_kind=with_kind)
-    return flow.pages
-
-
-def _pairs_section(view: ResultView, lang: str) -> list[Page]:
-    flow = Flow(t("pack_pairs", lang), lang, t("pack_pairs_note", lang))
-    return _pairs_pages(flow, view, _sorted_pairs(view), lang, with_kind=True)
-
-
-def _locked_section(view: ResultView, lang: str) -> list[Page]:
-    pairs = _sorted_pairs(view)
-    pairs = pairs[pairs["locked"]].reset_index(drop=True)
-    flow = Flow(t("pack_locked", lang), lang, t("pack_locked_note", lang, n=len(pairs)))
-    return _pairs_pages(flow, view, pairs, lang, with_kind=False)
-
-
-def _why_section(view: ResultView, lang: str) -> list[Page]:
-    """Why each partner (only for results solved with --why): one paragraph per pair."""
-    flow = Flow(t("why", lang), lang)
-    for _, p in _sorted_pairs(view).iterrows():
-        flow.paragraph(f"{printable(p['remote_name'])} – {printable(p['lowland_name'])}: {printable(p[f'why_{lang}'])}")
-    return flow.pages
-
-
-def _coverage_section(view: ResultView, lang: str) -> list[Page]:
-    """No., remote, partners, need, covered, coverage, then uncovered need per domain; a
-    totals row at the end."""
-    flow = Flow(t("pack_coverage", lang), lang, t("pack_coverage_note", lang))
-    remote = view.remote.copy()
-    if remote.empty:
-        flow.paragraph(t("pack_none", lang))
-        return flow.pages
-    remote["_key"] = [(c, vi_sort_key(n)) for c, n in zip(remote.coverage_ratio, remote.remote_name, strict=True)]
-    remote = remote.sort_values("_key", kind="stable").reset_index(drop=True)
-    domains = [d for d in view.domains if f"uncovered_{d}" in remote.columns]
-    has_totals = "need_total" in remote.columns and "covered_total" in remote.columns
-    need_total, covered_total = _sum(remote, "need_total"), _sum(remote, "covered_total")
-
-    rows, srcs = [], []
-    for i, r in remote.iterrows():
-        partners = "\n".join(printable(p).strip() for p in str(r.get("partner_names", "")).split(";") if p.strip())
-        totals = [_num(r.need_total, lang), _num(r.covered_total, lang)] if has_totals else []
-        rows.append(Row([str(i + 1), printable(r.remote_name), partners or DASH, *totals,
-                          _pct(r.coverage_ratio, lang)], shade=i % 2 == 1))
-        srcs.append(r)
-    overall = covered_total / need_total if has_totals and need_total else None
-    totals = [_num(need_total, lang), _num(covered_total, lang)] if has_totals else []
-    rows.append(Row(["", t("pack_total", lang), "", *totals, _pct(overall, lang)], bold=True))
-    srcs.append({f"uncovered_{d}": _sum(remote, f"uncovered_{d}") for d in domains})
-
-    def number(key: str, k: int) -> Col:
-        return Col(t(key, lang), fit(t(key, lang), [r.cells[k] for r in rows]), "right")
-
-    cols = [Col(t("pack_row", lang), fit(t("pack_row", lang), [str(len(remote))]), "right"),
-            Col(t("remote", lang)), Col(t("partners", lang))]
-    if has_totals:
-        cols += [number("need", 3), number("covered", 4)]
-    cols.append(number("pack_coverage_pct", len(cols)))
-    groups = with_domains(cols, rows, [1, 2], domains, srcs, "uncovered_", t("pack_uncovered_by_domain", lang),
-                           lang)
-    flow.table(cols, rows, groups)
-    return flow.pages
-
-
-def _sum(frame, column: str) -> float:
-    return float(frame[column].astype(float).sum()) if column in frame.columns else 0.0
-
-
-def _range(lo, hi, lang: str) -> str:
-    return str(lo) if lo == hi else t("pack_range", lang, lo=lo, hi=hi)
-
-
-def _notes_section(view: ResultView, lang: str) -> list[Page]:
-    s = view.summary
-    flow = Flow(t("pack_notes", lang), lang)
-
-    def numbered(heading: str, items: list) -> None:
-        flow.heading(heading)
-        if not items:
-            flow.paragraph(t("pack_none", lang))
-        for i, item in enumerate(items, 1):
-            flow.paragraph(str(item), label=f"{i}.")
-        flow.space(6)
-
-    numbered(t("assumptions", lang), view.assumptions(lang))
-    numbered(t("sources", lang), view.sources(lang))
-
-    sc = s.get("scenario", {}) or {}
-    rules = []
-    if sc.get("max_distance_km") is not None:
-        rules.append(t("pack_rule_distance", lang, km=_km(sc["max_distance_km"], lang)))
-    if sc.get("max_minutes") is not None:
-        rules.append(t("pack_rule_minutes", lang, minutes=_num(sc["max_minutes"], lang)))
-    partners = sc.get("partners", {}) or {}
-    if partners.get("lowland"):
-        rules.append(t("pack_rule_lowland", lang, range=_range(*partners["lowland"], lang)))
-    if partners.get("remote"):
-        rules.append(t("pack_rule_remote", lang, range=_range(*partners["remote"], lang)))
-    if rules:
-        numbered(t("pack_rules", lang), rules)
-
-    flow.heading(t("pack_warnings", lang))  # one sentence, never one line per repaired row
-    flow.paragraph(repairs_note(s, lang) or t("pack_none", lang))
-    flow.space(6)
-    if "broken_rules" in s:
-        numbered(t("pack_broken_rules", lang), s["broken_rules"])
-
-    flow.heading(t("pack_stages", lang))
-    stages = s.get("stages", [])
-    if stages:
-        rows = []
-        for i, st in enumerate(stages, 1):
-            key = f"stage_{st.get('name')}"
-            name = t(key, lang) if key in STRINGS else str(st.get("name"))
-            unit = st.get("unit", "")
-            rows.append(Row([str(i), name, _status(st.get("status"), lang), _stage_value(st.get("value"), unit, lang),
-                              _stage_value(st.get("bound"), unit, lang)]))
-        cols = [Col(t("pack_row", lang), fit(t("pack_row", lang), ["9"]), "right"),
-                Col(t("pack_stage", lang), flex=2.2), Col(t("status", lang), flex=1.3),
-                Col(t("pack_value", lang), 78, "right"), Col(t("pack_bound", lang), 78, "right")]
-        flow.table(cols, rows)
-    else:
-        flow.paragraph(t("pack_none", lang))
-    if s.get("solver"):
-        flow.paragraph(t("pack_solver", lang, solver=s["solver"]), size=SMALL, color=MUTED)
-    return flow.pages
-
-
-def _cover(view: ResultView, lang: str, contents: list[tuple[str, int]], notes_page: int) -> Page:
+def _cover(view: ResultView, lang: str, contents: list[tuple[str, int]], notes_page: int, final: bool) -> Page:
+    """Title, scenario, date and draft state across the top; key figures on the left; the
+    contents and the note on assumptions on the right."""
     s = view.summary
     p = Page()
     x0, x1 = MARGIN_X, MARGIN_X + CONTENT_W
-    y = p.lines(x0, 70, [t("pack_subtitle", lang)], 12, color=MUTED) + 6
-    y = p.lines(x0, y, wrap(t("title", lang), CONTENT_W, 24, True), 24, bold=True) + 6
+    y = p.lines(x0, 46, [t("pack_subtitle", lang)], 12, color=MUTED) + 4
+    y = p.lines(x0, y, wrap(t("title", lang), CONTENT_W, 24, True), 24, bold=True) + 4
     if view.scenario_name:
-        y = p.lines(x0, y, wrap(t("scenario", lang, name=printable(view.scenario_name)), CONTENT_W, 13), 13)
-    if view.created:
-        y = p.lines(x0, y + 2, [t("date", lang, date=_date(view.created, lang))], 11, color=MUTED)
-    y += 10
+        y = p.lines(x0, y, wrap(t("scenario", lang, name=printable(view.scenario_name)), CONTENT_W, 14, True),
+                    14, bold=True)
+    when = t("date", lang, date=fmt_date(view.created, lang)) if view.created else ""
+    state = t("pack_final", lang) if final else t("pack_draft_state", lang, draft=t("pack_draft", lang))
+    y = p.lines(x0, y + 2, [" · ".join(x for x in (when, state) if x)], 11, color=MUTED) + 6
     p.line(x0, y, x1, y, 1.2, INK)
-    y += 22
+    y += 16
+    top = y
 
-    y = p.lines(x0, y, [t("pack_key_figures", lang)], 14, bold=True) + 6
+    left_w = 0.52 * CONTENT_W
+    lx1 = x0 + left_w
+    y = p.lines(x0, y, [t("pack_key_figures", lang)], 14, bold=True) + 4
     n_pairs = s.get("n_pairs", len(view.pairs))
     n_locked = s.get("n_locked_pairs", int(view.pairs["locked"].sum()) if "locked" in view.pairs else 0)
-    need = _sum(view.remote, "need_total") if "need_total" in view.remote.columns else None
-    shortfall = _num(s.get("total_shortfall"), lang)
+    need = total(view.remote, "need_total") if "need_total" in view.remote.columns else None
+    shortfall = fmt_number(s.get("total_shortfall"), lang)
     if need:
-        shortfall = t("pack_of_total", lang, part=shortfall, total=_num(need, lang))
+        shortfall = t("pack_of_total", lang, part=shortfall, total=fmt_number(need, lang))
     figures = [
-        (t("n_pairs", lang), _num(n_pairs, lang)),
-        (t("n_locked", lang), _num(n_locked, lang)),
-        (t("pack_n_new", lang), _num(n_pairs - n_locked, lang)),
-        (t("pack_n_lowland", lang), _num(s.get("n_lowland", len(view.lowland)), lang)),
-        (t("pack_n_remote", lang), _num(s.get("n_remote", len(view.remote)), lang)),
-        (t("min_coverage", lang), _pct(s.get("min_coverage"), lang)),
+        (t("n_pairs", lang), fmt_number(n_pairs, lang)),
+        (t("n_locked", lang), fmt_number(n_locked, lang)),
+        (t("pack_n_new", lang), fmt_number(n_pairs - n_locked, lang)),
+        (t("pack_n_lowland", lang), fmt_number(s.get("n_lowland", len(view.lowland)), lang)),
+        (t("pack_n_remote", lang), fmt_number(s.get("n_remote", len(view.remote)), lang)),
+        (t("min_coverage", lang), fmt_percent(s.get("min_coverage"), lang)),
         (t("total_shortfall", lang), shortfall),
-        (t("total_distance", lang), _km(s.get("total_distance_km"), lang)),
-        (t("longest_distance", lang), _km(s.get("longest_distance_km"), lang)),
-        (t("status", lang), _status(s.get("status"), lang)),
+        (t("total_distance", lang), fmt_km(s.get("total_distance_km"), lang)),
+        (t("longest_distance", lang), fmt_km(s.get("longest_distance_km"), lang)),
+        (t("status", lang), status_text(s.get("status"), lang)),
     ]
+    if isinstance(s.get("flags"), list):
+        figures.append((t("pack_n_flags", lang), fmt_number(len(s["flags"]), lang)))
     if "broken_rules" in s:
-        figures.append((t("pack_n_broken", lang), _num(len(s["broken_rules"]), lang)))
+        figures.append((t("pack_n_broken", lang), fmt_number(len(s["broken_rules"]), lang)))
     for i, (label, value) in enumerate(figures):
         indent = 14 if i in (1, 2) else 0  # "of which" lines sit under the number of pairs
-        size = 11 if indent else 12
-        p.text(x0 + indent, y + 13, label, size, color=MUTED if indent else INK)
-        p.text(x1, y + 13, value, 13 if not indent else 11.5, bold=not indent, ha="right")
-        y += 21
-        p.line(x0, y - 3, x1, y - 3, 0.4, "#cccccc")
-    y += 10
-    if s.get("mode") == "evaluate":
-        y = p.lines(x0, y, wrap(t("pack_mode_evaluate", lang), CONTENT_W, BODY, True), BODY, bold=True) + 4
-    if s.get("assumptions"):
-        note = wrap(t("pack_assumptions_note", lang, page=notes_page), CONTENT_W - 16, BODY)
-        h = len(note) * BODY * LEADING + 12
-        p.rect(x0, y, CONTENT_W, h, SHADE)
-        p.line(x0, y, x0, y + h, 2.0, INK)
-        y = p.lines(x0 + 10, y + 6, note, BODY) + 6
-    y += 24
-
-    y = p.lines(x0, y, [t("pack_contents", lang)], 14, bold=True) + 6
-    for label, page in contents:
-        p.text(x0, y + 11, label, 11)
-        p.text(x1, y + 11, str(page), 11, ha="right")
+        p.text(x0 + indent, y + 12, label, 10.5 if indent else 11.5, color=MUTED if indent else INK)
+        p.text(lx1, y + 12, value, 11 if indent else 12.5, bold=not indent, ha="right")
         y += 19
+        p.line(x0, y - 3, lx1, y - 3, 0.4, "#cccccc")
+    if s.get("mode") == "evaluate":
+        y = p.lines(x0, y + 6, wrap(t("pack_mode_evaluate", lang), left_w, BODY, True), BODY, bold=True)
+
+    rx0 = x0 + left_w + 36
+    rw = x1 - rx0
+    y = p.lines(rx0, top, [t("pack_contents", lang)], 14, bold=True) + 4
+    for label, page in contents:
+        p.text(rx0, y + 11, label, 10.5)
+        p.text(x1, y + 11, fmt_number(page, lang), 10.5, ha="right")
+        y += 17
+    y += 10
+    if s.get("assumptions"):
+        note = wrap(t("pack_assumptions_note", lang, page=fmt_number(notes_page, lang)), rw - 16, BODY)
+        h = len(note) * BODY * LEADING + 12
+        p.rect(rx0, y, rw, h, SHADE)
+        p.line(rx0, y, rx0, y + h, 2.0, INK)
+        p.lines(rx0 + 10, y + 6, note, BODY)
     p.text(x0, BOTTOM, t("made_with", lang, version=__version__), SMALL, color=MUTED)
     return p
 
@@ -310,60 +152,114 @@ def _cover(view: ResultView, lang: str, contents: list[tuple[str, int]], notes_p
 # ---- the map page ----------------------------------------------------------------------
 
 
-def _map_figure(view: ResultView, boundaries, lang: str) -> Figure:
-    """The A3 map; its sentence on input repairs is left out (the notes give it, once)."""
-    from dataclasses import replace
+def _map_figures(view: ResultView, boundaries, lang: str, paper: str) -> list[Figure]:
+    """The committee map's sheets at ``paper`` (the map, then the key table's continuation
+    sheets, if any). The pack's notes give the input repairs, sources and assumptions (in the
+    committee's words), so the map pages leave them out."""
+    from .maps import map_sheets
 
-    from .maps import draw_map
-
-    quiet = {k: v for k, v in view.summary.items() if k not in ("warnings", "warning_details")}
-    return draw_map(replace(view, summary=quiet), boundaries, lang)
+    keep = {k: v for k, v in view.summary.items()
+            if k not in ("warnings", "warning_details") and not k.startswith(("assumptions", "sources"))}
+    figs = map_sheets(replace(view, summary=keep), boundaries, lang, None, paper)
+    w, h = paper_size(paper)
+    for fig in figs:
+        if abs(fig.get_figwidth() - w / 72.0) > 1e-3 or abs(fig.get_figheight() - h / 72.0) > 1e-3:
+            fig.set_size_inches(w / 72.0, h / 72.0)  # every page the same size, to the point
+    return figs
 
 
 # ---- assembling ------------------------------------------------------------------------
 
 
-def _footer(page: Page, n: int, total: int, view: ResultView, lang: str) -> None:
-    y = A4[1] - 34
-    page.line(MARGIN_X, y - 12, MARGIN_X + CONTENT_W, y - 12, 0.5, RULE)
-    left = t("title", lang) + (f" · {printable(view.scenario_name)}" if view.scenario_name else "")
-    page.text(MARGIN_X, y, wrap(left, CONTENT_W - 90, 7.5)[0], 7.5, color=MUTED)
-    page.text(MARGIN_X + CONTENT_W, y, t("pack_page", lang, page=n, pages=total), 7.5, ha="right", color=MUTED)
+def _footer_words(view: ResultView, lang: str, final: bool, notes_page: int) -> tuple[str, str]:
+    """The footer's two lines in the committee's words: draft, scenario, date; where the
+    sources and assumptions are."""
+    parts = [] if final else [t("pack_draft", lang)]
+    if view.scenario_name:
+        parts.append(t("scenario", lang, name=printable(view.scenario_name)))
+    if view.created:
+        parts.append(t("date", lang, date=fmt_date(view.created, lang)))
+    return " · ".join(parts), t("pack_footer_sources", lang, page=fmt_number(notes_page, lang))
 
 
-def write_pack(view: ResultView, boundaries: GeoDataFrame | None, lang: str, out: Path) -> None:
-    """Write the committee review pack for ``view`` to the PDF ``out``, all text in ``lang``.
+def _footer(page: Page, n: int, pages: int, words: tuple[str, str], lang: str) -> None:
+    y = A4[1] - 36
+    page.line(MARGIN_X, y - 11, MARGIN_X + CONTENT_W, y - 11, 0.5, RULE)
+    page.text(MARGIN_X, y, wrap(words[0], CONTENT_W - 110, 7.5)[0], 7.5, color=MUTED)
+    page.text(MARGIN_X, y + 10, wrap(words[1], CONTENT_W - 110, 7.5)[0], 7.5, color=MUTED)
+    page.text(MARGIN_X + CONTENT_W, y, t("pack_page", lang, page=fmt_number(n, lang), pages=fmt_number(pages, lang)),
+              7.5, ha="right", color=MUTED)
 
-    Pages: cover (key figures, contents), map (``matcher.render.maps.draw_map``), the pairs sorted by
-    remote commune, coverage per remote commune, the existing twinnings kept, and the
-    assumptions, sources, pairing rules, one sentence on input repairs and solver stages."""
+
+def _named(view: ResultView, name: str | None) -> ResultView:
+    """``view`` with the scenario called ``name`` (``--name``) everywhere in the pack."""
+    if not name:
+        return view
+    scenario = dict(view.summary.get("scenario") or {})
+    scenario["name"] = name
+    return replace(view, summary={**view.summary, "scenario": scenario})
+
+
+def write_pack(view: ResultView, boundaries: GeoDataFrame | None, lang: str, out: Path, *, paper: str = "a4",
+               final: bool = False, name: str | None = None, commune_pages: bool | None = None) -> None:
+    """Write the committee review pack for ``view`` to the PDF ``out``, all text in ``lang``,
+    every page on ``paper`` (``a4`` or ``a3``, landscape).
+
+    Pages: cover (scenario, key figures, contents), map (``matcher.render.maps.draw_map``), the
+    points to check, the pairs sorted by remote commune, coverage per remote commune, why each
+    partner, one page per remote commune (``commune_pages``; None: when there are at most
+    :data:`COMMUNE_PAGES_MAX`), the existing twinnings kept, the notes (assumptions, sources,
+    pairing rules, one sentence on input repairs, solver stages) and the approval page. Until
+    ``final`` every page is marked as a draft."""
     from matplotlib.backends.backend_pdf import PdfPages
 
     t("title", lang)  # an unknown language fails here, before anything is written
-    view = clean_view(view)  # no control characters reach the PDF writer
+    if paper not in PAPERS:
+        raise ValueError(f"paper must be one of {', '.join(PAPERS)}, got {paper!r}")
+    view = clean_view(_named(view, printable(name).strip() if name else None))
+    draft = None if final else t("pack_draft", lang)
     with matplotlib.rc_context(RC):
+        per_commune = wanted(view, commune_pages)
+        skipped = None
+        if not per_commune and commune_pages is None and len(view.remote):
+            skipped = t("pack_communes_skipped", lang, n=fmt_number(len(view.remote), lang),
+                        limit=fmt_number(COMMUNE_PAGES_MAX, lang))
         sections = [
-            (t("pack_pairs", lang), _pairs_section(view, lang)),
-            *([(t("why", lang), _why_section(view, lang))] if f"why_{lang}" in view.pairs.columns else []),
-            (t("pack_coverage", lang), _coverage_section(view, lang)),
-            (t("pack_locked", lang), _locked_section(view, lang)),
-            (t("pack_notes", lang), _notes_section(view, lang)),
+            (t("pack_flags", lang), flags_section(view, lang)),
+            (t("pack_pairs", lang), pairs_section(view, lang)),
+            (t("pack_coverage", lang), coverage_section(view, lang)),
+            (t("pack_why", lang), why_section(view, lang, skipped)),
+            *([(t("pack_communes", lang), _commune_pages(view, Plane(view, boundaries), lang))] if per_commune else []),
+            (t("pack_locked", lang), locked_section(view, lang)),
+            (t("pack_notes", lang), notes_section(view, lang)),
+            (t("pack_approval", lang), [approval_page(view, lang, final)]),
         ]
-        contents, page_no = [(t("pack_map", lang), 2)], 3
+        maps = _map_figures(view, boundaries, lang, paper)
+        contents, page_no = [(t("pack_map", lang), 2)], 2 + len(maps)
         for label, pages in sections:
             contents.append((label, page_no))
             page_no += len(pages)
-        total = page_no - 1
-        cover = _cover(view, lang, contents, notes_page=contents[-1][1])
+        n_pages = page_no - 1
+        notes_page = next(page for label, page in contents if label == t("pack_notes", lang))
+        cover = _cover(view, lang, contents, notes_page, final)
         text_pages = [cover] + [p for _, pages in sections for p in pages]
-        for n, page in zip([1, *range(3, total + 1)], text_pages, strict=True):
-            _footer(page, n, total, view, lang)
+        words = _footer_words(view, lang, final, notes_page)
+        for n, page in zip([1, *range(2 + len(maps), n_pages + 1)], text_pages, strict=True):
+            _footer(page, n, n_pages, words, lang)
 
         meta = {"Title": t("title", lang), "Subject": printable(view.scenario_name),
                 "Creator": f"matcher {__version__}", "CreationDate": None}
-        the_map = _map_figure(view, boundaries, lang)
-        the_map.text(0.985, 0.012, t("pack_page", lang, page=2, pages=total), fontsize=9, color=MUTED,
-                     ha="right", va="bottom", fontfamily=FONT)
+        k = PAPERS[paper]
+        for n, fig in enumerate(maps, 2):
+            words_n = [*([draft] if draft else []),
+                       t("pack_page", lang, page=fmt_number(n, lang), pages=fmt_number(n_pages, lang))]
+            fig.text(0.985, 0.006, " · ".join(words_n), fontsize=8 * k, color=MUTED, ha="right", va="bottom",
+                     fontfamily=FONT)
+            if draft:
+                draft_mark(fig, draft, k)
         with PdfPages(out, metadata=meta) as pdf:
-            for fig in (render_page(cover), the_map, *(render_page(p) for p in text_pages[1:])):
+            pdf.savefig(render_page(cover, paper, draft))
+            for fig in maps:
                 pdf.savefig(fig)
+            for page in text_pages[1:]:
+                pdf.savefig(render_page(page, paper, draft))

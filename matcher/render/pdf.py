@@ -1,11 +1,13 @@
 """Layout primitives of the review pack's text pages: text measured in the font it is set in,
-wrapped to a width, and laid out as lists of drawing operations on A4 pages.
+wrapped to a width, and laid out as lists of drawing operations on A4-landscape pages.
 
 ``Page`` holds operations (text, rectangles, rules) in points from the top-left corner;
 ``Flow`` runs headings, paragraphs and ruled tables over as many pages as they need, the
 table header repeated on each; ``Col``/``Row`` describe a table and ``fit``, ``with_domains``
-size its columns so names never wrap; ``render_page`` draws a page as a matplotlib Figure.
-Text is measured with matplotlib's Agg renderer in DejaVu Sans, the font the PDF embeds.
+size its columns so names never wrap; ``render_page`` draws a page as a matplotlib Figure on
+the chosen paper (``a4``: A4 landscape; ``a3``: the same page enlarged to A3 landscape, every
+size times sqrt 2, so the pagination is the same on both), with the diagonal draft mark.
+Text is measured in DejaVu Sans, the font the PDF embeds, from its unhinted glyph advances.
 Every string drawn passes through :func:`matcher.render.common.printable` (NFC, no control
 characters), so a hand-edited result folder cannot break the PDF writer.
 """
@@ -15,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from matplotlib.artist import Artist
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
@@ -25,9 +29,11 @@ FONT = "DejaVu Sans"
 RC = {"pdf.fonttype": 42, "ps.fonttype": 42, "font.family": FONT, "axes.unicode_minus": False}
 
 PT = 72.0  # points per inch
-A4 = (595.28, 841.89)  # portrait, points
-MARGIN_X, TOP, BOTTOM = 50.0, 52.0, 780.0  # content box on an A4 page (y grows downwards)
+A4 = (841.89, 595.28)  # landscape, points: the layout box of every page (Decree 30/2020/NĐ-CP: A4)
+PAPERS = {"a4": 1.0, "a3": 2 ** 0.5}  # paper -> scale of the A4 layout (A3 is A4 enlarged by sqrt 2)
+MARGIN_X, TOP, BOTTOM = 46.0, 44.0, A4[1] - 58.0  # content box on a page (y grows downwards)
 CONTENT_W = A4[0] - 2 * MARGIN_X
+DRAFT_COLOUR = "#c8c8c8"
 
 INK, MUTED, RULE, HEAD_FILL, SHADE = "#111111", "#5a5a5a", "#9a9a9a", "#e4e4e4", "#f2f2f2"
 BODY, SMALL, TABLE, TABLE_HEAD = 10.0, 8.5, 8.5, 7.5
@@ -38,21 +44,47 @@ PAD = 3.0  # cell padding, points
 # ---- text measuring and wrapping -------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _renderer():
-    from matplotlib.backends.backend_agg import RendererAgg
+@lru_cache(maxsize=2)
+def _face(bold: bool):
+    """DejaVu Sans (bold or not) at 1000 units per point size, unhinted, as the PDF sets it."""
+    from matplotlib import ft2font
+    from matplotlib.font_manager import findfont
 
-    return RendererAgg(10, 10, PT)  # at 72 dpi a pixel is a point
+    font = ft2font.FT2Font(findfont(FontProperties(family=FONT, weight="bold" if bold else "normal")))
+    font.set_size(1000, PT)
+    return font, {}, {}
 
 
-@lru_cache(maxsize=20000)
+def _advance(bold: bool, a: str, b: str | None) -> float:
+    """Advance of ``a`` (plus the kerning before ``b``) in 1/1000 of the font size."""
+    font, glyphs, kerns = _face(bold)
+    from matplotlib import ft2font
+
+    def glyph(c):
+        g = glyphs.get(c)
+        if g is None:
+            index = font.get_char_index(ord(c))
+            adv = font.load_glyph(index, flags=ft2font.LoadFlags.NO_HINTING).linearHoriAdvance / 65536
+            g = glyphs[c] = (index, adv)
+        return g
+
+    ia, adv = glyph(a)
+    if b is None:
+        return adv
+    key = (a, b)
+    if key not in kerns:
+        kerns[key] = font.get_kerning(ia, glyph(b)[0], ft2font.Kerning.UNFITTED) / 64
+    return adv + kerns[key]
+
+
+@lru_cache(maxsize=50000)
 def text_width(s: str, size: float, bold: bool = False) -> float:
-    """Width of ``s`` in points, set in DejaVu Sans at ``size``."""
+    """Width of ``s`` in points, set in DejaVu Sans at ``size``: the unhinted glyph advances and
+    kerning the PDF uses, summed from per-glyph caches (thousands of strings a second)."""
     if not s:
         return 0.0
-    prop = FontProperties(family=FONT, size=size, weight="bold" if bold else "normal")
-    w, _, _ = _renderer().get_text_width_height_descent(s, prop, ismath=False)
-    return float(w)
+    units = sum(_advance(bold, a, b) for a, b in zip(s, [*s[1:], None], strict=True))
+    return units * size / 1000.0
 
 
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
@@ -89,7 +121,7 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
 
 @dataclass
 class Page:
-    """One A4 page: drawing operations in points from the top-left corner."""
+    """One page: drawing operations in layout points (A4 landscape) from the top-left corner."""
 
     ops: list = field(default_factory=list)
 
@@ -102,6 +134,11 @@ class Page:
 
     def line(self, x0, y0, x1, y1, width=0.5, color=RULE):
         self.ops.append(("line", x0, y0, x1, y1, width, color))
+
+    def axes(self, x, y, w, h, draw):
+        """A box for a drawing: ``draw(ax, scale)`` fills a matplotlib Axes placed there
+        (``scale`` multiplies every font size and line width it uses)."""
+        self.ops.append(("axes", x, y, w, h, draw))
 
     def lines(self, x, y, rows: list[str], size, bold=False, ha="left", color=INK) -> float:
         """Draw pre-wrapped lines whose first line's top is at ``y``; return the new y."""
@@ -129,10 +166,11 @@ class Row:
 
 
 class Flow:
-    """Content that runs over as many A4 pages as it needs, under a section title."""
+    """Content that runs over as many pages as it needs, under a section title."""
 
     def __init__(self, title: str, lang: str, note: str | None = None):
         self.title, self.lang, self.note = title, lang, note
+        self.left, self.width = MARGIN_X, CONTENT_W  # the column content runs in (a page may narrow it)
         self.pages: list[Page] = []
         self._new_page()
 
@@ -155,29 +193,29 @@ class Flow:
         self.y += h
 
     def heading(self, text: str, size: float = 12.0) -> None:
-        rows = wrap(text, CONTENT_W, size, True)
+        rows = wrap(text, self.width, size, True)
         h = len(rows) * size * LEADING
         self._ensure(h + 3 * BODY * LEADING)  # never alone at the foot of a page
-        self.y = self.page.lines(MARGIN_X, self.y, rows, size, bold=True) + 3
+        self.y = self.page.lines(self.left, self.y, rows, size, bold=True) + 3
 
     def paragraph(self, text: str, size: float = BODY, label: str | None = None, color=INK) -> None:
         """A wrapped paragraph; with ``label`` (e.g. "1.") a hanging indent."""
         indent = 18.0 if label else 0.0
-        rows = wrap(printable(text), CONTENT_W - indent, size)
+        rows = wrap(printable(text), self.width - indent, size)
         lh = size * LEADING
         for i, s in enumerate(rows):
             self._ensure(lh)
             if i == 0 and label:
-                self.page.text(MARGIN_X, self.y + size, label, size, color=color)
-            self.page.text(MARGIN_X + indent, self.y + size, s, size, color=color)
+                self.page.text(self.left, self.y + size, label, size, color=color)
+            self.page.text(self.left + indent, self.y + size, s, size, color=color)
             self.y += lh
         self.y += size * 0.35
 
     def table(self, cols: list[Col], rows: list[Row], groups: list[tuple[str, int, int]] = ()) -> None:
         """A ruled table; its header (and column groups ``(label, first, last)``) is repeated
         on every page it runs onto."""
-        widths = _resolve_widths(cols)
-        xs = [MARGIN_X]
+        widths = _resolve_widths(cols, self.width)
+        xs = [self.left]
         for w in widths:
             xs.append(xs[-1] + w)
         lh_head, lh = TABLE_HEAD * LEADING, TABLE * LEADING
@@ -239,10 +277,10 @@ def _anchor(col: Col, x0: float, x1: float) -> tuple[float, str]:
     return x0 + PAD, "left"
 
 
-def _resolve_widths(cols: list[Col]) -> list[float]:
+def _resolve_widths(cols: list[Col], total: float = CONTENT_W) -> list[float]:
     fixed = sum(c.width for c in cols if not c.flex)
     flex = sum(c.flex for c in cols)
-    rest = max(CONTENT_W - fixed, 0.0)
+    rest = max(total - fixed, 0.0)
     return [c.width if not c.flex else rest * c.flex / flex for c in cols]
 
 
@@ -298,7 +336,7 @@ def _domain_cells(row, domains: list[str], prefix: str, lang: str) -> list[str]:
     return out
 
 
-def _domain_text(row, domains: list[str], prefix: str, lang: str) -> str:
+def domain_text(row, domains: list[str], prefix: str, lang: str) -> str:
     """"IT 2, Planning 1" for the domains with a non-zero value."""
     parts = [f"{domain_label(d, lang)} {fmt_number(row.get(f'{prefix}{d}'), lang)}" for d in domains
              if (row.get(f"{prefix}{d}") or 0) > 0]
@@ -306,12 +344,12 @@ def _domain_text(row, domains: list[str], prefix: str, lang: str) -> str:
 
 
 def with_domains(cols: list[Col], rows: list[Row], names: list[int], domains: list[str], per_row: list,
-                  prefix: str, group: str, lang: str) -> list[tuple[str, int, int]]:
+                  prefix: str, group: str, lang: str, width: float = CONTENT_W) -> list[tuple[str, int, int]]:
     """Append the domain columns to ``cols`` and ``rows`` (number columns side by side when
-    they fit, else one text column); the name columns ``names`` share what is left."""
+    they fit in ``width``, else one text column); the name columns ``names`` share what is left."""
     for i in names:
         cols[i].width = _name_width(cols[i].header, [r.cells[i] for r in rows])
-    budget = CONTENT_W - sum(c.width for c in cols)
+    budget = width - sum(c.width for c in cols)
     labels = [domain_label(d, lang) for d in domains]
     fitted = _domain_widths(labels, budget)
     for i in names:  # the rest is shared in proportion to need, so no name wraps
@@ -320,7 +358,7 @@ def with_domains(cols: list[Col], rows: list[Row], names: list[int], domains: li
     if fitted is None:
         cols.append(Col(group, flex=1.2 * sum(cols[i].flex for i in names)))
         for r, src in zip(rows, per_row, strict=True):
-            r.cells.append(_domain_text(src, domains, prefix, lang) if src is not None else "")
+            r.cells.append(domain_text(src, domains, prefix, lang) if src is not None else "")
         return []
     widths, rotate = fitted
     cols += [Col(label, w, "center", rotate=rotate) for label, w in zip(labels, widths, strict=True)]
@@ -331,24 +369,86 @@ def with_domains(cols: list[Col], rows: list[Row], names: list[int], domains: li
     return [(group, first, len(cols) - 1)]
 
 
-def render_page(page: Page) -> Figure:
-    fig = Figure(figsize=(A4[0] / PT, A4[1] / PT))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, A4[0])
-    ax.set_ylim(A4[1], 0)
-    ax.set_axis_off()
-    from matplotlib.patches import Rectangle
+def paper_size(paper: str) -> tuple[float, float]:
+    """The page size in points of ``paper`` (``a4`` or ``a3``), landscape."""
+    k = PAPERS[paper]
+    return A4[0] * k, A4[1] * k
 
+
+def draft_mark(fig: Figure, word: str, scale: float = 1.0) -> None:
+    """The light diagonal draft word across a figure, behind nothing (text stays readable)."""
+    fig.text(0.5, 0.5, word, fontsize=110 * scale, fontweight="bold", color=DRAFT_COLOUR, alpha=0.3,
+             ha="center", va="center", rotation=30, fontfamily=FONT, zorder=100, parse_math=False)
+
+
+class _PageLayer(Artist):
+    """Every text, rule and shade of a page drawn straight through the renderer in the order
+    they were laid out: one artist instead of thousands (a Text artist per string measures
+    it twice; here the text is placed from the layout, and only right or centred text is
+    measured, once, by the renderer that sets it). Text stays text (``draw_text``)."""
+
+    def __init__(self, page: Page, scale: float):
+        super().__init__()
+        self.page, self.scale = page, scale
+        self.set_zorder(1)
+
+    def draw(self, renderer) -> None:
+        from matplotlib.path import Path as MPath
+        from matplotlib.transforms import Affine2D
+
+        k = self.scale
+        to_display = Affine2D.from_values(k / PT, 0, 0, -k / PT, 0, A4[1] * k / PT) + self.figure.dpi_scale_trans
+        ident = Affine2D()
+        flip = renderer.get_canvas_width_height()[1] if renderer.flipy() else None  # raster: y from the top
+        widths: dict = {}
+        gc = renderer.new_gc()
+        for op in self.page.ops:
+            kind = op[0]
+            if kind == "text":
+                _, x, y, s, size, bold, ha, color, rotation = op
+                if not s.strip():
+                    continue
+                prop = _font(size * k, bold)
+                px, py = to_display.transform((x, y))
+                if ha != "left" and not rotation:
+                    key = (s, size, bold)
+                    if key not in widths:
+                        widths[key] = renderer.get_text_width_height_descent(s, prop, ismath=False)[0]
+                    px -= widths[key] if ha == "right" else widths[key] / 2
+                gc.set_foreground(color)
+                renderer.draw_text(gc, px, flip - py if flip is not None else py, s, prop, rotation)
+            elif kind == "rect":
+                _, x, y, w_, h_, color = op
+                (x0, y0), (x1, y1) = to_display.transform([(x, y), (x + w_, y + h_)])
+                gc.set_linewidth(0)
+                renderer.draw_path(gc, MPath([(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)], closed=True),
+                                   ident, to_rgb(color))
+            elif kind == "line":
+                _, x0, y0, x1, y1, width, color = op
+                gc.set_foreground(color)
+                gc.set_linewidth(width * k)
+                gc.set_capstyle("butt")
+                renderer.draw_path(gc, MPath(to_display.transform([(x0, y0), (x1, y1)])), ident)
+        gc.restore()
+        self.stale = False
+
+
+@lru_cache(maxsize=256)
+def _font(size: float, bold: bool) -> FontProperties:
+    return FontProperties(family=FONT, size=size, weight="bold" if bold else "normal")
+
+
+def render_page(page: Page, paper: str = "a4", draft: str | None = None) -> Figure:
+    """``page`` as a Figure of ``paper`` (its layout scaled to it), with the diagonal ``draft``
+    word when given."""
+    k = PAPERS[paper]
+    w, h = paper_size(paper)
+    fig = Figure(figsize=(w / PT, h / PT))
+    fig.add_artist(_PageLayer(page, k))
     for op in page.ops:
-        kind = op[0]
-        if kind == "text":
-            _, x, y, s, size, bold, ha, color, rotation = op
-            ax.text(x, y, s, fontsize=size, fontweight="bold" if bold else "normal", ha=ha, va="baseline",
-                    color=color, fontfamily=FONT, parse_math=False, rotation=rotation, rotation_mode="anchor")
-        elif kind == "rect":
-            _, x, y, w, h, color = op
-            ax.add_patch(Rectangle((x, y), w, h, facecolor=color, edgecolor="none", zorder=0))
-        else:
-            _, x0, y0, x1, y1, width, color = op
-            ax.plot([x0, x1], [y0, y1], color=color, lw=width, solid_capstyle="butt")
+        if op[0] == "axes":
+            _, x, y, w_, h_, draw = op
+            draw(fig.add_axes((x / A4[0], 1 - (y + h_) / A4[1], w_ / A4[0], h_ / A4[1])), k)
+    if draft:
+        draft_mark(fig, draft, k)
     return fig
