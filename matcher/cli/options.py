@@ -74,6 +74,15 @@ Boundaries = Annotated[Optional[Path], typer.Option(
     "--boundaries", help="Polygons (GeoJSON, GeoPackage, Shapefile) with a 'code' column, any declared CRS.")]
 BoundariesCode = Annotated[Optional[str], typer.Option(
     "--boundaries-code", help="The column of --boundaries holding the 5-digit unit codes (default: code; any case).")]
+Paper = Annotated[str, typer.Option(
+    "--paper", help="Paper of the map and of every page of the pack: a4 (default, landscape: Decree 30/2020/NĐ-CP "
+                    "sets A4 for administrative documents) or a3 (landscape).")]
+Final = Annotated[bool, typer.Option("--final", help="The pack without the DRAFT mark (the version to sign).")]
+PackName = Annotated[Optional[str], typer.Option(
+    "--name", help="The scenario's name on the pack's cover and footers (default: the scenario's own name).")]
+CommunePages = Annotated[Optional[bool], typer.Option(
+    "--commune-pages/--no-commune-pages",
+    help="One page per remote commune in the pack (default: on up to 60 remote communes).")]
 PairList = Annotated[Optional[list[str]], typer.Option(
     help="LOWLAND:REMOTE, each a unit code or name, e.g. \"Hội An:Hùng Sơn\" (repeatable).")]
 Why = Annotated[bool, typer.Option(
@@ -266,6 +275,14 @@ def check_lang(lang: str) -> None:
 
     if lang not in LANGS:
         raise InputError([ValidationIssue("--lang", None, None, lang, f"use one of {', '.join(LANGS)}")])
+
+
+def check_paper(paper: str) -> None:
+    """``--paper`` must name a paper size the pack and the map know."""
+    from ..render.pdf import PAPERS
+
+    if paper not in PAPERS:
+        raise InputError([ValidationIssue("--paper", None, None, paper, f"use one of {', '.join(PAPERS)}")])
 
 
 def check_flag_coverage(value: float | None) -> None:
