@@ -80,6 +80,8 @@ def repairs_count(summary: dict | None) -> int:
         n = 0
         for d in details:
             try:
+                if isinstance(d, dict) and str(d.get("kind", "")).startswith("flag_"):
+                    continue  # a flag of the plan (issue 11: matcher.analysis.flags), not an input repair
                 n += max(int(d.get("count", 1)), 0) if isinstance(d, dict) else 1
             except (TypeError, ValueError):
                 n += 1

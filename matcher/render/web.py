@@ -54,7 +54,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import __version__
-from ..i18n import LANGS, STRINGS, domain_label, t
+from ..analysis.flags import read_flags
+from ..i18n import LANGS, STRINGS, domain_label, fmt_km, fmt_percent, t
 from ..io.resultdir import ResultView
 from .common import clean, clean_view, repairs_count
 from .style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR, NO_DATA
@@ -137,6 +138,17 @@ def _num(value) -> float | int | None:
     return int(x) if x.is_integer() else round(x, 4)
 
 
+def _text(value) -> str:
+    """A text cell, '' for none (NaN, None)."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _texts(fmt, value) -> dict | None:
+    """``value`` formatted by ``fmt`` (:mod:`matcher.i18n`'s one rule) in every language, or None."""
+    x = _num(value)
+    return None if x is None else {code: fmt(x, code) for code in LANGS}
+
+
 def _page_data(view: ResultView, boundaries, lang: str, tolerance_m: float) -> dict:
     import geopandas as gpd
 
@@ -205,6 +217,7 @@ def _page_data(view: ResultView, boundaries, lang: str, tolerance_m: float) -> d
     for row in view.remote.to_dict("records"):
         remote[str(row["remote_code"])] = {
             "ratio": _num(row.get("coverage_ratio")),
+            "ratio_text": _texts(fmt_percent, row.get("coverage_ratio")),
             "need": [_num(row.get(f"need_{d}")) for d in domains],
             "covered": [_num(row.get(f"covered_{d}")) for d in domains],
             "uncovered": [_num(row.get(f"uncovered_{d}")) for d in domains],
@@ -216,10 +229,13 @@ def _page_data(view: ResultView, boundaries, lang: str, tolerance_m: float) -> d
             "l": str(row["lowland_code"]), "r": str(row["remote_code"]),
             "ln": str(row["lowland_name"]), "rn": str(row["remote_name"]),
             "km": _num(row.get("distance_km")), "minutes": _num(row.get("minutes")),
+            "km_text": _texts(fmt_km, row.get("distance_km")),  # issue 11: the one number rule, from Python
             "locked": bool(row["locked"]),
             "staff": [_num(row.get(f"staff_{d}")) for d in domains],
             # "why this partner" sentences, when the result was solved with --why
             "why": {code: str(row.get(f"why_{code}", "") or "") for code in LANGS},
+            # the runner-up and its cost (issue 11: pairs.csv alt_change_*; blank in older folders)
+            "alt": {code: _text(row.get(f"alt_change_{code}")) for code in LANGS},
         })
 
     poly_rows = []
@@ -255,6 +271,9 @@ def _page_data(view: ResultView, boundaries, lang: str, tolerance_m: float) -> d
         "version": __version__,
         "utm": str(utm),
         "repairs": repairs_count(s),
+        "figures": {"min_coverage": _texts(fmt_percent, s.get("min_coverage")),
+                    "total_distance_km": _texts(fmt_km, s.get("total_distance_km")),
+                    "longest_distance_km": _texts(fmt_km, s.get("longest_distance_km"))},
     }
     return {
         "lang": lang,
@@ -268,6 +287,8 @@ def _page_data(view: ResultView, boundaries, lang: str, tolerance_m: float) -> d
         "pairs": pairs,
         "polygons": poly_rows,
         "meta": meta,
+        "flags": [{"kind": f["kind"], "l": f.get("lowland_code"), "r": f.get("remote_code"),
+                   "text": {code: f[f"text_{code}"] for code in LANGS}} for f in read_flags(s)],
     }
 
 

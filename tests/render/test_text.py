@@ -53,7 +53,7 @@ def test_diagnosis_markdown_from_plain_data_escapes_names():
     md = diagnosis_markdown(_diagnosis(), "en")
     assert md.startswith("# Diagnosis: why no plan is possible")
     assert "Trà\\_Linh \\[x\\] (20950)" in md and "Thử \\*nghiệm\\*" in md
-    assert "distance cap 80 km" in md and "126 km" in md
+    assert "distance cap 80.0 km" in md and "126 km" in md  # issue 11: one decimal under 100 km
     vi = diagnosis_markdown(_diagnosis(), "vi")
     assert "nâng giới hạn khoảng cách lên 126 km" in vi
     with pytest.raises(ValueError):
@@ -64,7 +64,7 @@ def test_diagnosis_dict_keeps_names_plain_and_counts_calls():
     """The JSON text is not Markdown-escaped; the calls add up; to_dict carries no sentences."""
     d = _diagnosis()
     data = diagnosis_dict(d, "en")
-    assert data["conflict"][0]["text"] == "distance cap 80 km"
+    assert data["conflict"][0]["text"] == "distance cap 80.0 km"
     assert "Trà_Linh [x] (20950)" in data["findings"][0]["text"]
     assert data["feasibility_calls"] == {"total": 7, "conflict": 4, "fixes": 3, "undecided": 0}
     assert d.to_dict()["lang"] == "en" and "text" not in d.to_dict()["conflict"][0]
@@ -80,10 +80,11 @@ def test_md_escape():
 def test_fmt_stage_units_and_decimals():
     """Ratio with 2 decimals, need units as integers, km and minutes with their unit; more
     decimals only when needed to tell two figures apart (beyond the stage's eps)."""
-    assert fmt_stage("balance", "ratio", 0.75, "vi") == "0,75"
-    assert fmt_stage("balance", "ratio", 0.7512, "en", other=0.7498) == "0.751"
+    assert fmt_stage("balance", "ratio", 0.75, "vi") == "75%"  # issue 11: the one number rule
+    assert fmt_stage("balance", "ratio", 0.7512, "en", other=0.7498) == "75.1%"
     assert fmt_stage("shortfall", "need units", 22.0, "en") == "22"
-    assert fmt_stage("distance", "km", 4884.84, "vi") == "4.884,8 km"
+    assert fmt_stage("distance", "km", 4884.84, "vi") == "4.885 km"
+    assert fmt_stage("distance", "km", 53.84, "vi") == "53,8 km"
     assert fmt_stage("distance", "minutes", 312.2, "en").startswith("312 ")
     assert fmt_stage("distance", "km", -3.25, "en", signed=True) == "−3.2 km"
     assert fmt_stage("distance", "km", 1.0, "en", other=1.0 + STAGES["distance"].eps / 2) == "1.0 km"

@@ -367,3 +367,22 @@ def test_browser_uses_the_style_colours_and_shows_one_repairs_sentence(browser, 
         p.assert_clean()
     finally:
         p.page.close()
+
+
+def test_popups_show_flags_the_runner_up_and_one_number_rule(page):
+    """issue 11: a flagged pair's units wear a ring and their panel lists the flag; a remote commune's panel names
+    each new pair's runner-up with its cost; every km in the panel follows the one rule (177 km, 34,6 km)."""
+    pg = page.page
+    assert pg.locator("circle.mk.flagged").count() == 8  # 1 pair with no staff, 3 locked beyond the cap: both ends
+    ring = pg.evaluate("getComputedStyle(document.querySelector('circle.mk.flagged')).stroke")
+    assert ring == rgb("#b2182b")
+    text = page.click_unit(TRA_LINH)  # An Hải – Trà Linh: locked, 177 km against the 150 km cap
+    assert t("flag_title", "vi").upper() in text.upper() or t("flag_title", "vi") in text
+    assert "vượt giới hạn 150 km" in text and "177 km" in text
+    assert re.search(r"\b\d{1,2} km\b", text) is None  # no "74 km" beside "53,8 km"
+    pg.locator("#close").click()
+    text = page.click_unit("20434")  # Tân Hiệp: a new pair, so a runner-up
+    assert t("wm_alt", "vi").upper() in text.upper() and "nếu thay Hội An bằng" in text
+    pg.locator('button[data-lang="en"]').click()
+    assert "if " in page.panel() and " replaced Hội An: " in page.panel()
+    page.assert_clean()

@@ -27,16 +27,48 @@ function t(key, vals) {
   }
   return s;
 }
-function locale() { return lang === 'vi' ? 'vi-VN' : 'en-GB'; }
-function nf(x, digits) {
-  if (x === null || x === undefined) { return '–'; }
-  return new Intl.NumberFormat(locale(), {maximumFractionDigits: digits === undefined ? 1 : digits}).format(x);
+// ---- numbers: the one rule of matcher.i18n (fmt_number, fmt_km, fmt_percent), ported --------
+// (tests/test_numbers.py runs this block in node against the Python; figures of the data come
+// preformatted from Python, these serve the scale bar, the legend and staff counts)
+function fixed(x, dec) {
+  // x >= 0 in fixed point with dec decimals, correctly rounded, ties to even (as Python's format)
+  var s = x >= 1e21 ? BigInt(Math.round(x)).toString() + (dec ? '.' + '0'.repeat(dec) : '') : x.toFixed(dec);
+  if (x < 1e21) {
+    var long = x.toFixed(Math.min(100, dec + 25)), cut = long.indexOf('.') + (dec ? dec + 1 : 0);
+    var rest = dec ? long.slice(cut) : long.slice(long.indexOf('.') + 1);
+    var kept = dec ? long.slice(0, cut) : long.slice(0, long.indexOf('.'));
+    if (/^50*$/.test(rest) && '02468'.indexOf(kept.charAt(kept.length - 1)) >= 0) { s = kept; }
+  }
+  return s;
 }
-function pct(r) {
-  if (r === null || r === undefined) { return t('wm_no_data'); }
-  return new Intl.NumberFormat(locale(), {style: 'percent', maximumFractionDigits: 1}).format(r);
+function fmtNumber(x, dec, L) {
+  L = L || lang;
+  if (x === null || x === undefined || x !== x) { return '–'; }
+  if (x === Infinity) { return '∞'; }
+  if (x === -Infinity) { return '−∞'; }
+  dec = Math.max(0, dec || 0);
+  var s = fixed(Math.abs(x), dec), parts = s.split('.');
+  var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, L === 'vi' ? '.' : ',');
+  var out = whole + (parts.length > 1 ? (L === 'vi' ? ',' : '.') + parts[1] : '');
+  var zero = /^[0.,]*$/.test(out);
+  return (x < 0 && !zero ? '-' : '') + out;
 }
-function km(x) { return x === null || x === undefined ? '–' : nf(x, 1) + ' ' + t('km'); }
+function fmtKm(x, L) {
+  if (x === null || x === undefined || x !== x) { return '–'; }
+  var dec = (x === Infinity || x === -Infinity) ? 0 : (parseFloat(fixed(Math.abs(x), 1)) < 100 ? 1 : 0);
+  return fmtNumber(x, dec, L) + ' ' + t('km');
+}
+function fmtPct(r, L) {
+  if (r === null || r === undefined || r !== r) { return '–'; }
+  var p = 100 * r, dec = 0;
+  while (dec < 2 && p > 0 && p < 100 && ['0', '100', '100.0', '0.0'].indexOf(fmtNumber(p, dec, 'en')) >= 0) { dec++; }
+  return fmtNumber(p, dec, L) + '%';
+}
+// ---- end of numbers
+function txt(o) { return o ? (o[lang] !== undefined ? o[lang] : o.vi) : '–'; }
+function nf(x, digits) { return fmtNumber(x, digits === undefined ? 0 : digits); }
+function pct(r) { return r === null || r === undefined ? t('wm_no_data') : fmtPct(r); }
+function km(x) { return fmtKm(x); }
 function h(tag, cls, text) {
   var e = document.createElement(tag);
   if (cls) { e.className = cls; }
@@ -73,6 +105,8 @@ D.pairs.forEach(function (p) {
   if (byCode[p.r]) { byCode[p.r].pairs.push(p); }
 });
 var hasPolys = D.polygons.length > 0;
+var FLAGS = D.flags || [];  // issue 11: summary.json flags (none in an older result folder)
+function flagsOf(code) { return FLAGS.filter(function (f) { return f.l === code || f.r === code; }); }
 
 // ---- drawing ---------------------------------------------------------------------------
 var root = document.body;
@@ -110,6 +144,7 @@ order.forEach(function (u) {
   if (role === 'remote') { el.setAttribute('fill', colorOf(D.remote[u.code] ? D.remote[u.code].ratio : null)); }
   gMarks.appendChild(el);
   u.mark = el; u.r = r; u.vrole = role;
+  if (flagsOf(u.code).length) { el.classList.add('flagged'); }  // a red ring: the unit or its pair is flagged
   var lab = s('text', {'class': 'label role-' + role});
   lab.textContent = u.name;
   gLabels.appendChild(lab);
@@ -238,7 +273,7 @@ function drawScale() {
   var target = 120 * mPerPx, pow = Math.pow(10, Math.floor(Math.log10(target))), len = pow;
   [1, 2, 5, 10].forEach(function (m) { if (m * pow <= target) { len = m * pow; } });
   $('scalebar').style.width = (len / mPerPx) + 'px';
-  $('scaletext').textContent = len >= 1000 ? nf(len / 1000, 1) + ' ' + t('km') : nf(len, 0) + ' m';
+  $('scaletext').textContent = len >= 1000 ? fmtKm(len / 1000) : fmtNumber(len, 0) + ' m';
 }
 
 // ---- selection and details panel -------------------------------------------------------
@@ -304,7 +339,8 @@ function fillPanel() {
     var sw = h('span', 'sw'); sw.style.cssText = 'display:inline-block;width:16px;height:12px;border:1px solid #555';
     sw.style.background = colorOf(rem ? rem.ratio : null);
     cov.appendChild(sw);
-    cov.appendChild(h('span', null, t('coverage') + ': ' + pct(rem ? rem.ratio : null)));
+    cov.appendChild(h('span', null, t('coverage') + ': ' + (rem && rem.ratio_text ? txt(rem.ratio_text) :
+      pct(rem ? rem.ratio : null))));
     body.appendChild(cov);
   }
   if (u.role === 'lowland' || u.role === 'remote') {
@@ -317,7 +353,7 @@ function fillPanel() {
         btn.type = 'button';
         btn.addEventListener('click', function () { select(other, true); });
         var kind = h('span', 'kind ' + (p.locked ? 'locked' : 'new'), t(p.locked ? 'kind_locked' : 'kind_new'));
-        return row([btn, km(p.km), kind]);
+        return row([btn, p.km_text ? txt(p.km_text) : km(p.km), kind]);
       });
       body.appendChild(table([t('name'), t('distance'), t('pair_kind')], rows));
       var whys = u.pairs.filter(function (p) { return p.why && p.why[lang]; });
@@ -331,16 +367,30 @@ function fillPanel() {
         });
         body.appendChild(ul);
       }
+      var alts = u.pairs.filter(function (p) { return p.alt && p.alt[lang]; });
+      if (alts.length) {  // issue 11: the runner-up of each pair and what taking it would cost
+        body.appendChild(h('h3', null, t('wm_alt')));
+        var ul2 = h('ul', 'plain');
+        alts.forEach(function (p) { ul2.appendChild(h('li', null, p.alt[lang])); });
+        body.appendChild(ul2);
+      }
     }
+  }
+  var mine = flagsOf(u.code);
+  if (mine.length) {  // issue 11: the flags of this unit and its pairs
+    body.appendChild(h('h3', 'flagged', t('flag_title')));
+    var ul3 = h('ul', 'plain flags');
+    mine.forEach(function (f) { ul3.appendChild(h('li', null, txt(f.text))); });
+    body.appendChild(ul3);
   }
   if (u.role === 'remote' && rem) {
     body.appendChild(h('h3', null, t('need')));
     var rows2 = D.domains.map(function (d, i) {
-      var r = row([domainName(d), nf(rem.need[i], 2), nf(rem.covered[i], 2), nf(rem.uncovered[i], 2)]);
+      var r = row([domainName(d), nf(rem.need[i]), nf(rem.covered[i]), nf(rem.uncovered[i])]);
       if (rem.uncovered[i] > 0) { r.lastChild.className = 'bad'; }
       return r;
     });
-    var tot = row([t('wm_total'), nf(sum(rem.need), 2), nf(sum(rem.covered), 2), nf(sum(rem.uncovered), 2)], 'total');
+    var tot = row([t('wm_total'), nf(sum(rem.need)), nf(sum(rem.covered)), nf(sum(rem.uncovered))], 'total');
     if (sum(rem.uncovered) > 0) { tot.lastChild.className = 'bad'; }
     rows2.push(tot);
     body.appendChild(table([t('domain'), t('need'), t('covered'), t('uncovered')], rows2));
@@ -348,8 +398,8 @@ function fillPanel() {
     body.appendChild(h('h3', null, t('staff')));
     var staff = D.domains.map(function (d, i) { return sum(u.pairs.map(function (p) { return p.staff[i]; })); });
     var supply = u.supply || D.domains.map(function () { return null; });
-    var rows3 = D.domains.map(function (d, i) { return row([domainName(d), nf(supply[i], 2), nf(staff[i], 2)]); });
-    rows3.push(row([t('wm_total'), nf(sum(supply), 2), nf(sum(staff), 2)], 'total'));
+    var rows3 = D.domains.map(function (d, i) { return row([domainName(d), nf(supply[i]), nf(staff[i])]); });
+    rows3.push(row([t('wm_total'), nf(sum(supply)), nf(sum(staff))], 'total'));
     body.appendChild(table([t('domain'), t('wm_available'), t('staff')], rows3));
   } else if (u.role !== 'remote') {
     body.appendChild(h('p', 'note', t('wm_excluded')));
@@ -526,9 +576,13 @@ function applyLang(l) {
   var fig = $('figures');
   fig.textContent = '';
   var stat = m.status === 'optimal' ? t('status_optimal') : (m.status === 'feasible' ? t('status_feasible') : m.status);
-  [['n_pairs', nf(m.n_pairs, 0)], ['n_locked', nf(m.n_locked, 0)], ['min_coverage', pct(m.min_coverage)],
-    ['total_shortfall', nf(m.total_shortfall, 2)], ['total_distance', km(m.total_distance_km)],
-    ['longest_distance', km(m.longest_distance_km)], ['status', stat]].forEach(function (kv) {
+  var F = m.figures || {};
+  [['n_pairs', nf(m.n_pairs, 0)], ['n_locked', nf(m.n_locked, 0)],
+    ['min_coverage', F.min_coverage ? txt(F.min_coverage) : pct(m.min_coverage)],
+    ['total_shortfall', nf(m.total_shortfall, 0)],
+    ['total_distance', F.total_distance_km ? txt(F.total_distance_km) : km(m.total_distance_km)],
+    ['longest_distance', F.longest_distance_km ? txt(F.longest_distance_km) : km(m.longest_distance_km)],
+    ['status', stat]].forEach(function (kv) {
     if (kv[1] === null || kv[1] === undefined || kv[1] === '–') { return; }
     fig.appendChild(h('dt', null, t(kv[0])));
     fig.appendChild(h('dd', null, kv[1]));
@@ -544,7 +598,7 @@ function applyLang(l) {
   var parts = [];
   if (m.boundaries) {
     if (m.boundaries_source) { parts.push(t('boundaries_source', {source: m.boundaries_source})); }
-    parts.push(t('wm_simplified', {tol: nf(m.tolerance_m, 1)}));
+    parts.push(t('wm_simplified', {tol: nf(m.tolerance_m, 0)}));
     if (m.missing_polygons) { parts.push(t('wm_missing_polygons', {n: m.missing_polygons})); }
   } else {
     parts.push(t('no_boundaries'));
