@@ -82,11 +82,13 @@ def test_flags_put_a_marker_on_the_remote_commune(danang_result_dir, tmp_path):
     'flags' key (an older folder) there is no marker."""
     copy = tmp_path / "r"
     shutil.copytree(danang_result_dir, copy)
+    summary = json.loads((copy / "summary.json").read_text(encoding="utf-8"))
+    summary.pop("flags", None)  # as a folder written before issue 11
+    (copy / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
     view = read_result_dir(copy)
     before = _labels(map_sheets(view, None, "en"))
     assert not any(text.endswith(" !") for text in before.values())
     pair = view.pairs.iloc[0]
-    summary = json.loads((copy / "summary.json").read_text(encoding="utf-8"))
     summary["flags"] = [{"kind": "no_staff", "lowland_code": str(pair["lowland_code"]),
                          "remote_code": str(pair["remote_code"]), "value": 0, "limit": None, "text_vi": "x",
                          "text_en": "x"}]
