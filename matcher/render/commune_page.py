@@ -20,7 +20,7 @@ import numpy as np
 
 from ..i18n import DASH, domain_label, fmt_km, fmt_number, fmt_percent, t
 from .common import printable, vi_sort_key
-from .pack_pages import alternative, blank
+from .pack_pages import alternative
 from .pdf import BODY, CONTENT_W, INK, MARGIN_X, MUTED, SMALL, Col, Flow, Page, Row, fit, text_width, wrap
 from .style import LOCKED_COLOUR, NEW_COLOUR, NO_DATA, coverage_colour
 
@@ -246,10 +246,10 @@ def commune_pages(view: ResultView, plane: Plane, lang: str) -> list[Page]:
         if pairs.empty:
             flow.paragraph(DASH)
         for _, p in pairs.iterrows():
-            alt, change = alternative(p, lang)
-            line = t("pack_instead_of", lang, name=printable(p["lowland_name"]), alt=alt)
-            flow.paragraph(line if blank(p.get("alt_name")) or change == DASH else f"{line}: {change}",
-                           size=BODY - 0.5)
+            alt, change = alternative(p, lang)  # the sentence names both units when there is one
+            line = change[:1].upper() + change[1:] if change != DASH else t(
+                "pack_instead_of", lang, name=printable(p["lowland_name"]), alt=alt)
+            flow.paragraph(line, size=BODY - 0.5)
         if pairs.empty:
             flow.paragraph(t("pack_commune_unpaired", lang), size=SMALL, color=MUTED)
         pages.extend(flow.pages)
@@ -260,4 +260,4 @@ def wanted(view: ResultView, commune_pages_flag: bool | None) -> bool:
     """Per-commune pages: as asked, else on up to :data:`COMMUNE_PAGES_MAX` remote communes."""
     if commune_pages_flag is not None:
         return bool(commune_pages_flag)
-    return 0 < len(view.remote) <= COMMUNE_PAGES_MAX
+    return 0 < len(view.remote) <= COMMUNE_PAGES_MAX  # read at call time (a test may lower it)

@@ -35,9 +35,8 @@ from matplotlib.figure import Figure
 
 from .. import __version__
 from ..i18n import fmt_date, fmt_km, fmt_number, fmt_percent, t
+from . import commune_page as cp
 from .common import clean_view, printable, vi_sort_key
-from .commune_page import COMMUNE_PAGES_MAX, Plane, wanted
-from .commune_page import commune_pages as _commune_pages
 from .pack_pages import (
     approval_page,
     coverage_section,
@@ -65,18 +64,16 @@ from .pdf import (
     SHADE,
     SMALL,
     Page,
-    draft_mark,
-    paper_size,
-    render_page,
     wrap,
 )
+from .pdf_render import draft_mark, paper_size, render_page
 
 if TYPE_CHECKING:  # pragma: no cover
     from geopandas import GeoDataFrame
 
     from ..io.resultdir import ResultView
 
-__all__ = ["COMMUNE_PAGES_MAX", "PAPERS", "vi_sort_key", "write_pack"]
+__all__ = ["PAPERS", "vi_sort_key", "write_pack"]
 
 
 def _cover(view: ResultView, lang: str, contents: list[tuple[str, int]], notes_page: int, final: bool) -> Page:
@@ -135,9 +132,9 @@ def _cover(view: ResultView, lang: str, contents: list[tuple[str, int]], notes_p
     rw = x1 - rx0
     y = p.lines(rx0, top, [t("pack_contents", lang)], 14, bold=True) + 4
     for label, page in contents:
-        p.text(rx0, y + 11, label, 10.5)
-        p.text(x1, y + 11, fmt_number(page, lang), 10.5, ha="right")
-        y += 17
+        rows = wrap(label, rw - 40, 10.5)
+        y = p.lines(rx0, y + 2, rows, 10.5) + 3
+        p.text(x1, y - 3 - 10.5 * (LEADING - 1), fmt_number(page, lang), 10.5, ha="right")  # on the last line
     y += 10
     if s.get("assumptions"):
         note = wrap(t("pack_assumptions_note", lang, page=fmt_number(notes_page, lang)), rw - 16, BODY)
@@ -208,8 +205,9 @@ def write_pack(view: ResultView, boundaries: GeoDataFrame | None, lang: str, out
     Pages: cover (scenario, key figures, contents), map (``matcher.render.maps.draw_map``), the
     points to check, the pairs sorted by remote commune, coverage per remote commune, why each
     partner, one page per remote commune (``commune_pages``; None: when there are at most
-    :data:`COMMUNE_PAGES_MAX`), the existing twinnings kept, the notes (assumptions, sources,
-    pairing rules, one sentence on input repairs, solver stages) and the approval page. Until
+    :data:`matcher.render.commune_page.COMMUNE_PAGES_MAX`), the existing twinnings kept, the
+    notes (assumptions, sources, pairing rules, one sentence on input repairs, solver stages)
+    and the approval page. Until
     ``final`` every page is marked as a draft."""
     from matplotlib.backends.backend_pdf import PdfPages
 
@@ -219,17 +217,18 @@ def write_pack(view: ResultView, boundaries: GeoDataFrame | None, lang: str, out
     view = clean_view(_named(view, printable(name).strip() if name else None))
     draft = None if final else t("pack_draft", lang)
     with matplotlib.rc_context(RC):
-        per_commune = wanted(view, commune_pages)
+        per_commune = cp.wanted(view, commune_pages)
         skipped = None
         if not per_commune and commune_pages is None and len(view.remote):
             skipped = t("pack_communes_skipped", lang, n=fmt_number(len(view.remote), lang),
-                        limit=fmt_number(COMMUNE_PAGES_MAX, lang))
+                        limit=fmt_number(cp.COMMUNE_PAGES_MAX, lang))
         sections = [
             (t("pack_flags", lang), flags_section(view, lang)),
             (t("pack_pairs", lang), pairs_section(view, lang)),
             (t("pack_coverage", lang), coverage_section(view, lang)),
             (t("pack_why", lang), why_section(view, lang, skipped)),
-            *([(t("pack_communes", lang), _commune_pages(view, Plane(view, boundaries), lang))] if per_commune else []),
+            *([(t("pack_communes", lang), cp.commune_pages(view, cp.Plane(view, boundaries), lang))]
+              if per_commune else []),
             (t("pack_locked", lang), locked_section(view, lang)),
             (t("pack_notes", lang), notes_section(view, lang)),
             (t("pack_approval", lang), [approval_page(view, lang, final)]),

@@ -4,9 +4,7 @@ wrapped to a width, and laid out as lists of drawing operations on A4-landscape 
 ``Page`` holds operations (text, rectangles, rules) in points from the top-left corner;
 ``Flow`` runs headings, paragraphs and ruled tables over as many pages as they need, the
 table header repeated on each; ``Col``/``Row`` describe a table and ``fit``, ``with_domains``
-size its columns so names never wrap; ``render_page`` draws a page as a matplotlib Figure on
-the chosen paper (``a4``: A4 landscape; ``a3``: the same page enlarged to A3 landscape, every
-size times sqrt 2, so the pagination is the same on both), with the diagonal draft mark.
+size its columns so names never wrap; :mod:`matcher.render.pdf_render` draws a page on paper.
 Text is measured in DejaVu Sans, the font the PDF embeds, from its unhinted glyph advances.
 Every string drawn passes through :func:`matcher.render.common.printable` (NFC, no control
 characters), so a hand-edited result folder cannot break the PDF writer.
@@ -17,9 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from matplotlib.artist import Artist
-from matplotlib.colors import to_rgb
-from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from ..i18n import DASH, domain_label, fmt_number, t
@@ -33,7 +28,6 @@ A4 = (841.89, 595.28)  # landscape, points: the layout box of every page (Decree
 PAPERS = {"a4": 1.0, "a3": 2 ** 0.5}  # paper -> scale of the A4 layout (A3 is A4 enlarged by sqrt 2)
 MARGIN_X, TOP, BOTTOM = 46.0, 44.0, A4[1] - 58.0  # content box on a page (y grows downwards)
 CONTENT_W = A4[0] - 2 * MARGIN_X
-DRAFT_COLOUR = "#c8c8c8"
 
 INK, MUTED, RULE, HEAD_FILL, SHADE = "#111111", "#5a5a5a", "#9a9a9a", "#e4e4e4", "#f2f2f2"
 BODY, SMALL, TABLE, TABLE_HEAD = 10.0, 8.5, 8.5, 7.5
@@ -367,88 +361,3 @@ def with_domains(cols: list[Col], rows: list[Row], names: list[int], domains: li
         r.cells += cells
         r.muted = frozenset(first + j for j, v in enumerate(cells) if v == DASH)
     return [(group, first, len(cols) - 1)]
-
-
-def paper_size(paper: str) -> tuple[float, float]:
-    """The page size in points of ``paper`` (``a4`` or ``a3``), landscape."""
-    k = PAPERS[paper]
-    return A4[0] * k, A4[1] * k
-
-
-def draft_mark(fig: Figure, word: str, scale: float = 1.0) -> None:
-    """The light diagonal draft word across a figure, behind nothing (text stays readable)."""
-    fig.text(0.5, 0.5, word, fontsize=110 * scale, fontweight="bold", color=DRAFT_COLOUR, alpha=0.3,
-             ha="center", va="center", rotation=30, fontfamily=FONT, zorder=100, parse_math=False)
-
-
-class _PageLayer(Artist):
-    """Every text, rule and shade of a page drawn straight through the renderer in the order
-    they were laid out: one artist instead of thousands (a Text artist per string measures
-    it twice; here the text is placed from the layout, and only right or centred text is
-    measured, once, by the renderer that sets it). Text stays text (``draw_text``)."""
-
-    def __init__(self, page: Page, scale: float):
-        super().__init__()
-        self.page, self.scale = page, scale
-        self.set_zorder(1)
-
-    def draw(self, renderer) -> None:
-        from matplotlib.path import Path as MPath
-        from matplotlib.transforms import Affine2D
-
-        k = self.scale
-        to_display = Affine2D.from_values(k / PT, 0, 0, -k / PT, 0, A4[1] * k / PT) + self.figure.dpi_scale_trans
-        ident = Affine2D()
-        flip = renderer.get_canvas_width_height()[1] if renderer.flipy() else None  # raster: y from the top
-        widths: dict = {}
-        gc = renderer.new_gc()
-        for op in self.page.ops:
-            kind = op[0]
-            if kind == "text":
-                _, x, y, s, size, bold, ha, color, rotation = op
-                if not s.strip():
-                    continue
-                prop = _font(size * k, bold)
-                px, py = to_display.transform((x, y))
-                if ha != "left" and not rotation:
-                    key = (s, size, bold)
-                    if key not in widths:
-                        widths[key] = renderer.get_text_width_height_descent(s, prop, ismath=False)[0]
-                    px -= widths[key] if ha == "right" else widths[key] / 2
-                gc.set_foreground(color)
-                renderer.draw_text(gc, px, flip - py if flip is not None else py, s, prop, rotation)
-            elif kind == "rect":
-                _, x, y, w_, h_, color = op
-                (x0, y0), (x1, y1) = to_display.transform([(x, y), (x + w_, y + h_)])
-                gc.set_linewidth(0)
-                renderer.draw_path(gc, MPath([(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)], closed=True),
-                                   ident, to_rgb(color))
-            elif kind == "line":
-                _, x0, y0, x1, y1, width, color = op
-                gc.set_foreground(color)
-                gc.set_linewidth(width * k)
-                gc.set_capstyle("butt")
-                renderer.draw_path(gc, MPath(to_display.transform([(x0, y0), (x1, y1)])), ident)
-        gc.restore()
-        self.stale = False
-
-
-@lru_cache(maxsize=256)
-def _font(size: float, bold: bool) -> FontProperties:
-    return FontProperties(family=FONT, size=size, weight="bold" if bold else "normal")
-
-
-def render_page(page: Page, paper: str = "a4", draft: str | None = None) -> Figure:
-    """``page`` as a Figure of ``paper`` (its layout scaled to it), with the diagonal ``draft``
-    word when given."""
-    k = PAPERS[paper]
-    w, h = paper_size(paper)
-    fig = Figure(figsize=(w / PT, h / PT))
-    fig.add_artist(_PageLayer(page, k))
-    for op in page.ops:
-        if op[0] == "axes":
-            _, x, y, w_, h_, draw = op
-            draw(fig.add_axes((x / A4[0], 1 - (y + h_) / A4[1], w_ / A4[0], h_ / A4[1])), k)
-    if draft:
-        draft_mark(fig, draft, k)
-    return fig

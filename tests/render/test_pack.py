@@ -15,12 +15,12 @@ import pytest
 from typer.testing import CliRunner
 
 from matcher.cli import app
-from matcher.i18n import LANGS, STRINGS, t
+from matcher.i18n import LANGS, STRINGS, fmt_km, fmt_percent, t
 
 pypdf = pytest.importorskip("pypdf")
 
 BOUNDARIES = Path(__file__).resolve().parents[3] / "shared" / "data" / "danang_2025" / "boundaries.geojson"
-A4, A3_LANDSCAPE = (595.28, 841.89), (1190.55, 841.89)
+A4_LANDSCAPE = (841.89, 595.28)
 
 
 def invoke(*args):
@@ -93,19 +93,19 @@ def test_cover_shows_title_and_headline_figures(lang, pages_vi, pages_en, summar
     other = "en" if lang == "vi" else "vi"
     assert t("title", other) not in cover
     assert summary["n_pairs"] == 60 and summary["n_locked_pairs"] == 15
-    pct = expected(100 * summary["min_coverage"], lang, 1) + "%"
+    pct = fmt_percent(summary["min_coverage"], lang)
     for label, value in [
         (t("n_pairs", lang), "60"),
         (t("n_locked", lang), "15"),
         (t("pack_n_new", lang), "45"),
         (t("min_coverage", lang), pct),
         (t("total_shortfall", lang), expected(summary["total_shortfall"], lang, 0)),
-        (t("total_distance", lang), expected(summary["total_distance_km"], lang, 1) + " km"),
-        (t("longest_distance", lang), expected(summary["longest_distance_km"], lang, 1) + " km"),
+        (t("total_distance", lang), fmt_km(summary["total_distance_km"], lang)),
+        (t("longest_distance", lang), fmt_km(summary["longest_distance_km"], lang)),
         (t("status", lang), t("status_optimal", lang)),
     ]:
         assert f"{label} {value}" in cover, (label, value, cover)
-    assert (pct, lang) in {("75,0%", "vi"), ("75.0%", "en")}  # the Da Nang default's proven optimum
+    assert pct == "75%"  # the Da Nang default's proven optimum, in the one number rule
     assert t("scenario", lang, name=summary["scenario"]["name"]) in cover
 
 
@@ -124,25 +124,26 @@ def test_english_pack_is_in_english(pages_en):
     pages = pages_en
     assert len(pages) >= 5
     assert t("pack_page", "en", page=1, pages=len(pages)) in pages[0]
-    assert t("pack_notes", "en") in pages[-1]
+    assert t("pack_notes", "en") in pages[-2]
+    assert t("pack_approval", "en") in pages[-1]  # issue 11: the approval page comes last
     assert t("pack_notes", "vi") not in " ".join(pages)
 
 
 def test_page_sizes_and_map_page(pack_vi, pages_vi):
-    """Text pages are A4 portrait; page 2 is the map (A3 landscape) drawn by matcher.render.maps, which
-    alone shows the legend entry for existing twinnings."""
+    """issue 11: every page is A4 landscape, the map page (matcher.render.maps) included; page 2 is the
+    map, with the pack's page number."""
     sizes = [size(p) for p in pack_vi.pages]
-    assert sizes[1] == pytest.approx(A3_LANDSCAPE, abs=1)
-    assert all(s == pytest.approx(A4, abs=1) for i, s in enumerate(sizes) if i != 1)
+    assert all(s == pytest.approx(A4_LANDSCAPE, abs=0.5) for s in sizes), set(sizes)
     pages = pages_vi
-    assert t("locked_pair", "vi") in pages[1]
     assert t("pack_page", "vi", page=2, pages=len(pages)) in pages[1]
+    assert t("pack_map", "vi") in pages[0]
 
 
 def test_contents_give_the_right_pages(pages_vi):
     """Each section listed on the cover starts on the page given there."""
     pages = pages_vi
-    for key in ("pack_pairs", "pack_coverage", "pack_locked", "pack_notes"):
+    for key in ("pack_flags", "pack_pairs", "pack_coverage", "pack_why", "pack_communes", "pack_locked", "pack_notes",
+                "pack_approval"):
         title = t(key, "vi")
         m = re.search(re.escape(title) + r" (\d+)", pages[0])
         assert m, title
@@ -180,7 +181,7 @@ def test_coverage_table_totals(pages_vi, result_dir, summary):
     need, covered = remote.need_total.sum(), remote.covered_total.sum()
     uncovered = [c for c in remote.columns if c.startswith("uncovered_")]
     assert remote[uncovered].to_numpy().sum() == summary["total_shortfall"]
-    total = f"{t('pack_total', 'vi')} {need} {covered} {expected(100 * covered / need, 'vi', 1)}%"
+    total = f"{t('pack_total', 'vi')} {need} {covered} {fmt_percent(covered / need, 'vi')}"
     assert total in pages[-1]
 
 
@@ -211,9 +212,10 @@ def test_text_is_embedded_truetype(pack_vi):
 
 @pytest.mark.skipif(not BOUNDARIES.exists(), reason=f"{BOUNDARIES} not present")
 def test_pack_with_boundaries(result_dir):
+    """issue 11: with polygons (the small maps draw them too) every page is still A4 landscape."""
     _, reader = build(result_dir, "pack_boundaries.pdf", "--boundaries", BOUNDARIES)
     assert len(reader.pages) >= 5
-    assert size(reader.pages[1]) == pytest.approx(A3_LANDSCAPE, abs=1)
+    assert all(size(p) == pytest.approx(A4_LANDSCAPE, abs=0.5) for p in reader.pages)
 
 
 ROW_LINES = [f"units.csv:{r}: code '{r - 1}' read as '{r - 1:05d}'" for r in range(2, 168)]
@@ -238,7 +240,9 @@ def test_input_repairs_are_one_sentence_not_one_line_per_row(danang_copy, tmp_pa
     r = invoke("report", danang_copy, "--out", out, "--lang", lang)
     assert r.exit_code == 0, r.output
     text = " ".join(texts(pypdf.PdfReader(out)))
-    assert text.count(t("input_repairs", lang, n="166")) == 1
+    from matcher.render.pack_pages import committee_text
+
+    assert text.count(committee_text(t("input_repairs", lang, n="166"), lang)) == 1  # issue 11: no file names
     assert "read as" not in text and "zero-padded" not in text and "(rows 2–167)" not in text
     assert t("pack_warnings", lang) in " ".join(section(texts(pypdf.PdfReader(out)), "pack_notes", lang))
 
@@ -285,7 +289,8 @@ def test_pack_strings_have_both_languages_and_glyphs():
     from matplotlib.font_manager import FontProperties, findfont
 
     render = Path(__file__).resolve().parents[2] / "matcher" / "render"
-    source = "".join((render / f).read_text(encoding="utf-8") for f in ("pack.py", "pdf.py", "common.py"))
+    source = "".join((render / f).read_text(encoding="utf-8")
+                     for f in ("pack.py", "pack_pages.py", "commune_page.py", "pdf.py", "common.py"))
     used = set(re.findall(r'\bt\(\s*"(\w+)"', source))
     keys = used | {k for k in STRINGS if k.startswith(("pack_", "stage_", "status_", "domain_"))}
     assert "title" in keys and "pack_page" in keys
