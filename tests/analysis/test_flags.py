@@ -58,3 +58,26 @@ def test_read_flags_keeps_well_formed_entries_only():
     good = {"kind": KINDS[0], "lowland_code": "1", "remote_code": "2", "value": None, "limit": None,
             "text_vi": "a", "text_en": "b"}
     assert read_flags({"flags": [good, {"kind": "other"}, 3, {**good, "text_en": None}]}) == [good]
+
+
+def test_flag_coverage_option_is_checked_and_recorded(tmp_path):
+    """issue 11: --flag-coverage outside [0, 1] is bad input (exit 2); a given value is recorded in summary.json."""
+    import json
+    from pathlib import Path
+
+    from helpers import invoke
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    tiny = Path(__file__).resolve().parents[1] / "data" / "tiny" / "scenario.toml"
+    bad = invoke(runner, "solve", tiny, "--out", tmp_path / "bad", "--flag-coverage", "1.5", "--quiet")
+    assert bad.exit_code == 2 and "--flag-coverage: value '1.5': must be a ratio from 0 to 1" in bad.output
+    assert not (tmp_path / "bad").exists()
+    ok = invoke(runner, "solve", tiny, "--out", tmp_path / "ok", "--flag-coverage", "0.9", "--quiet",
+                "--time-limit", "5")
+    assert ok.exit_code == 0, ok.output
+    summary = json.loads((tmp_path / "ok" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["flag_coverage"] == 0.9
+    assert all(f["value"] < 0.9 for f in summary["flags"] if f["kind"] == "low_coverage")
+    lines = [w for w in summary["warnings"] if "coverage threshold" in w]
+    assert len(lines) == (1 if any(f["kind"] == "low_coverage" for f in summary["flags"]) else 0)
