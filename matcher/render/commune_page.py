@@ -120,8 +120,7 @@ def _place_labels(ax, items, extent, box_pt, scale: float) -> None:
         lx, ly = (free or inside)[0]
         taken.append((lx, ly, lx + w, ly + h))
         ax.text(lx + 2 * per_pt, ly + h / 2, text, fontsize=size * scale, fontweight="bold" if bold else "normal",
-                va="center", ha="left", color=INK, zorder=9, parse_math=False,
-                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75})
+                va="center", ha="left", color=INK, zorder=9, parse_math=False)  # on light fills: no box needed
 
 
 def small_map(ax, plane: Plane, view: ResultView, remote_code: str, pairs, lang: str, scale: float) -> None:
