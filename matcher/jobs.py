@@ -287,21 +287,30 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
 # ---- single files: maps and the committee pack -------------------------------------------------
 
 
-def _drawing_inputs(result_dir: Path, boundaries: Path | None):
-    from .io.geo import read_boundaries
+def _drawing_inputs(result_dir: Path, boundaries: Path | None, boundaries_code: str | None = None,
+                    warn: Warn = None):
+    """The result, its polygons (checked against its units: none matching is bad input, some
+    missing a warning handed to ``warn``) and the paths a drawing must not overwrite."""
+    from .io.geo import match_boundaries, read_boundaries
     from .io.resultdir import read_result_dir
 
     view = read_result_dir(result_dir)
-    polys = read_boundaries(boundaries) if boundaries else None
+    polys = read_boundaries(boundaries, boundaries_code) if boundaries else None
+    partial = match_boundaries(polys, view.units["code"].astype(str))  # issue 11
+    if partial is not None and warn is not None:
+        warn([partial])
     protect = [Path(result_dir) / n for n in (*PLAN_FILES, *DIAGNOSIS_FILES)]
     return view, polys, protect + ([Path(boundaries)] if boundaries else [])
 
 
-def draw_map_file(result_dir: Path, out: Path, boundaries: Path | None = None, lang: str = "vi") -> Path:
-    """Draw the result in ``result_dir`` to ``out``: PNG, PDF (A3) or SVG, or one offline HTML file."""
+def draw_map_file(result_dir: Path, out: Path, boundaries: Path | None = None, lang: str = "vi",
+                  paper: str = "a4", boundaries_code: str | None = None, warn: Warn = None) -> Path:
+    """Draw the result in ``result_dir`` to ``out``: PNG, PDF or SVG on ``paper`` (a4 or a3,
+    landscape), or one offline HTML file. ``boundaries_code`` names the polygons' code column;
+    ``warn`` gets the warning about units without a polygon."""
     out = Path(out)
     check_out_file(out, MAP_SUFFIXES)
-    view, polys, protect = _drawing_inputs(result_dir, boundaries)
+    view, polys, protect = _drawing_inputs(result_dir, boundaries, boundaries_code, warn)
     if out.suffix.lower() == ".html":
         from .render.web import render_html
 
@@ -309,17 +318,23 @@ def draw_map_file(result_dir: Path, out: Path, boundaries: Path | None = None, l
     from .render.maps import save_map
 
     name = Path(boundaries).name if boundaries else None
-    return publish_file(out, lambda p: save_map(view, polys, lang, p, name), protect)
+    return publish_file(out, lambda p: save_map(view, polys, lang, p, name, paper=paper), protect)
 
 
-def write_pack_file(result_dir: Path, out: Path, boundaries: Path | None = None, lang: str = "vi") -> Path:
-    """Build the committee review pack (PDF) of the result in ``result_dir`` at ``out``."""
+def write_pack_file(result_dir: Path, out: Path, boundaries: Path | None = None, lang: str = "vi", *,
+                    paper: str = "a4", final: bool = False, name: str | None = None,
+                    commune_pages: bool | None = None, boundaries_code: str | None = None,
+                    warn: Warn = None) -> Path:
+    """Build the committee review pack (PDF) of the result in ``result_dir`` at ``out``: every page
+    on ``paper`` (a4 or a3, landscape), marked DRAFT until ``final``, the scenario called ``name``
+    when given; ``commune_pages`` None: one page per remote commune up to 60 of them."""
     from .render.pack import write_pack
 
     out = Path(out)
     check_out_file(out, (".pdf",))
-    view, polys, protect = _drawing_inputs(result_dir, boundaries)
-    return publish_file(out, lambda p: write_pack(view, polys, lang, p), protect)
+    view, polys, protect = _drawing_inputs(result_dir, boundaries, boundaries_code, warn)
+    return publish_file(out, lambda p: write_pack(view, polys, lang, p, paper=paper, final=final, name=name,
+                                                   commune_pages=commune_pages), protect)
 
 
 # ---- the validation report ---------------------------------------------------------------------
