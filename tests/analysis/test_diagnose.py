@@ -265,7 +265,7 @@ def test_write_diagnosis(tmp_path, monkeypatch):
     assert data["lang"] == "en" and data["status"] == "infeasible"
     assert data["names"]["20950"] == "Trà Linh"
     assert "Trà Linh" in (out / "diagnosis.json").read_text(encoding="utf-8")  # not \u-escaped
-    assert any(c["text"] == "distance cap 80 km" for c in data["conflict"])
+    assert any(c["text"] == "distance cap 80.0 km" for c in data["conflict"])
     assert data["feasibility_calls"]["total"] == d.feasibility_calls
     md = (out / "diagnosis.md").read_text(encoding="utf-8")
     assert md.startswith("# Diagnosis: why no plan is possible")

@@ -49,7 +49,7 @@ def test_result_folder_against_a_csv_plan(runner, base, tmp_path):
     result = invoke(runner, "compare", base, plan, "--out", out, "--lang", "en")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == ("kept 2, added 1, removed 1; 2 remote and 1 lowland units changed "
-                                             "partner; smallest coverage 0.60 -> 0.50")
+                                             "partner; smallest coverage 60% -> 50%")
     assert {p.name for p in out.iterdir()} == FILES
     rows = read_csv(out / "changes.csv")
     assert sorted(zip(rows["change"], rows["lowland_code"], rows["remote_code"], strict=True)) == [

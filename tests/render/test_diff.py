@@ -104,6 +104,6 @@ def test_change_sheet_words_and_sheets(cmp):
     assert data["counts"] == {"kept": 1, "added": 2, "removed": 2, "remote_changed": 2, "lowland_changed": 2}
     assert [p["change"] for p in data["pairs"]] == ["removed", "added", "kept", "removed", "added"]
     assert summary_line(cmp, "en") == ("kept 1, added 2, removed 2; 2 remote and 2 lowland units changed partner; "
-                                       "smallest coverage 0.50 -> 0.33")
+                                       "smallest coverage 50% -> 33%")
     md = compare_markdown(cmp, "vi")
     assert "giữ nguyên 1, thêm 2, bỏ 2" in md and "Đắk \\<b\\>Pring\\</b\\>" in md
