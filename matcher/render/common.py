@@ -113,3 +113,17 @@ def vi_sort_key(name: str) -> tuple:
         letters.append(-1 if ch.isspace() else _RANK.get(base, 100 + ord(base[0])))
         tones.append(next((_TONES[m] for m in d[1:] if m in _TONES), 0))
     return tuple(letters), tuple(tones)
+
+
+_FILES = re.compile(r"(?<![\w/])[\w./-]*\w\.(?:py|csv|csvt|toml|xlsx|json|geojson|gpkg|shp)\b")
+_COLUMNS = re.compile(r"\b(?:supply|need|staff|covered|uncovered)_[\w*]+(?:\s*/\s*(?:supply|need)_[\w*]+)*")
+
+
+def committee_text(text: str, lang: str) -> str:
+    """``text`` with file names and column names put in words ("the accompanying data files",
+    "the staff figures by domain"), for everything a committee reads: the pack, the maps, the
+    HTML map (issue 11)."""
+    from ..i18n import t
+
+    text = _COLUMNS.sub(t("pack_words_columns", lang), printable(text))
+    return _FILES.sub(t("pack_words_files", lang), text)

@@ -167,7 +167,8 @@ def small_map(ax, plane: Plane, view: ResultView, remote_code: str, pairs, lang:
     length = _nice_length(x1 - x0)
     bx, by = x0 + 0.05 * (x1 - x0), y0 + 0.05 * (y1 - y0)
     ax.plot([bx, bx + length], [by, by], color="#222222", lw=2.0 * scale, solid_capstyle="butt", zorder=9)
-    ax.text(bx, by + 0.02 * (y1 - y0), fmt_km(length, lang), fontsize=7.5 * scale, zorder=9, color="#222222")
+    label = f"{fmt_number(length, lang, 0 if length >= 1 else 1)} {t('km', lang)}"  # a round length, no decimal
+    ax.text(bx, by + 0.02 * (y1 - y0), label, fontsize=7.5 * scale, zorder=9, color="#222222")
     ax.annotate(t("north", lang), xy=(0.94, 0.95), xytext=(0.94, 0.87), xycoords="axes fraction", ha="center",
                 va="center", fontsize=8 * scale, fontweight="bold",
                 arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.0 * scale})

@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 
 from .. import __version__
 from ..i18n import fmt_km, fmt_number, fmt_percent, t
-from .common import printable, repairs_note
+from .common import committee_text, printable, repairs_note
 from .map_labels import ARROW, FLAG, PALETTE, flagged_pairs, flagged_remote
 from .style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR, coverage_labels
 
@@ -140,14 +140,15 @@ def _group_of(rows: list[KeyRow], i: int) -> KeyRow:
 
 def footer_lines(view, polys, boundaries_name: str | None, lang: str, chars: int) -> list[str]:
     """The sources, assumptions and boundaries note, wrapped at ``chars`` characters."""
-    source = boundaries_name or (polys.attrs.get("source", "") if polys is not None else "")
-    lines = [t("no_boundaries", lang) if polys is None else t("boundaries_source", lang, source=source)]
+    # committee words: the boundaries file and the tables' file and column names are not named (issue 11)
+    lines = [t("no_boundaries", lang) if polys is None
+             else t("boundaries_source", lang, source=t("pack_words_files", lang))]
     sources = view.sources(lang)
     if sources:
-        lines.append(f"{t('sources', lang)}: " + " ".join(sources))
+        lines.append(f"{t('sources', lang)}: " + " ".join(committee_text(x, lang) for x in sources))
     assumptions = view.assumptions(lang)
     if assumptions:
-        lines.append(f"{t('assumptions', lang)}: " + " ".join(assumptions))
+        lines.append(f"{t('assumptions', lang)}: " + " ".join(committee_text(x, lang) for x in assumptions))
     repairs = repairs_note(view.summary, lang)
     if repairs:
         lines.append(repairs)

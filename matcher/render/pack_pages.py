@@ -10,11 +10,10 @@ column names such as ``supply_*``) are put in the committee's words by :func:`co
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from ..i18n import DASH, STRINGS, fmt_km, fmt_number, fmt_percent, t
-from .common import printable, repairs_note, vi_sort_key
+from .common import committee_text, printable, repairs_note, vi_sort_key
 from .pdf import (
     BODY,
     CONTENT_W,
@@ -37,15 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FLAG_KINDS = ("no_staff", "locked_beyond_cap", "low_coverage", "useless_lowland")  # the order of the flags section
 
-_FILES = re.compile(r"(?<![\w/])[\w./-]*\w\.(?:py|csv|csvt|toml|xlsx|json|geojson|gpkg|shp)\b")
-_COLUMNS = re.compile(r"\b(?:supply|need|staff|covered|uncovered)_[\w*]+(?:\s*/\s*(?:supply|need)_[\w*]+)*")
-
-
-def committee_text(text: str, lang: str) -> str:
-    """``text`` with file names and column names put in words ("the accompanying data files",
-    "the staff figures by domain"), for pages a committee reads."""
-    text = _COLUMNS.sub(t("pack_words_columns", lang), printable(text))
-    return _FILES.sub(t("pack_words_files", lang), text)
 
 
 def status_text(status, lang: str) -> str:
@@ -216,9 +206,9 @@ def flag_groups(view: ResultView) -> list[tuple[str, list[dict]]] | None:
         return None
     kinds = list(FLAG_KINDS) + sorted({str(f.get("kind")) for f in flags if isinstance(f, dict)} - set(FLAG_KINDS))
     out = []
-    for kind in kinds:
+    for kind in kinds:  # every known kind, checked, even with nothing found (the section says "None")
         items = [f for f in flags if isinstance(f, dict) and str(f.get("kind")) == kind]
-        if items:
+        if items or kind in FLAG_KINDS:
             out.append((kind, items))
     return out
 
@@ -231,13 +221,12 @@ def flags_section(view: ResultView, lang: str) -> list[Page]:
     if groups is None:
         flow.paragraph(t("pack_flags_unrecorded", lang))
         return flow.pages
-    if not groups:
-        flow.paragraph(t("pack_none", lang))
-        return flow.pages
     for kind, items in groups:
         key = f"pack_flag_{kind}"
         label = t(key, lang) if key in STRINGS else kind
         flow.heading(t("pack_flag_group", lang, label=label, n=fmt_number(len(items), lang)), size=11.5)
+        if not items:
+            flow.paragraph(t("pack_none", lang))
         for i, f in enumerate(items, 1):
             text = f.get(f"text_{lang}") or f.get("text_en") or f.get("text_vi") or label
             flow.paragraph(committee_text(str(text), lang), label=f"{i}.")

@@ -57,7 +57,7 @@ from .. import __version__
 from ..analysis.flags import read_flags
 from ..i18n import LANGS, STRINGS, domain_label, fmt_km, fmt_percent, t
 from ..io.resultdir import ResultView
-from .common import clean, clean_view, repairs_count
+from .common import clean, clean_view, committee_text, repairs_count
 from .style import COVERAGE_CLASSES, LOCKED_COLOUR, NEW_COLOUR, NO_DATA
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -262,8 +262,8 @@ def _page_data(view: ResultView, boundaries, lang: str, tolerance_m: float) -> d
         "total_shortfall": _num(s.get("total_shortfall")),
         "total_distance_km": _num(s.get("total_distance_km")),
         "longest_distance_km": _num(s.get("longest_distance_km")),
-        "assumptions": {code: [str(a) for a in view.assumptions(code)] for code in LANGS},
-        "sources": {code: [str(a) for a in view.sources(code)] for code in LANGS},
+        "assumptions": {code: [committee_text(str(a), code) for a in view.assumptions(code)] for code in LANGS},
+        "sources": {code: [committee_text(str(a), code) for a in view.sources(code)] for code in LANGS},
         "boundaries": bool(poly_rows),
         "boundaries_source": str(source) if source else None,
         "tolerance_m": _num(tol) if poly_rows else None,

@@ -9,7 +9,7 @@ var BINS = D.style.classes.map(function (c, i, all) {
   return {lo: lo, hi: hi, color: c.color, label: function () {
     if (i === 0) { return '< ' + pct(hi); }
     if (hi === Infinity) { return pct(1); }
-    return pct(lo) + ' – < ' + pct(Math.min(hi, 1));
+    return pct(lo) + ' – < ' + pct(hi > 0.999 ? 1 : hi);  // the last class ends just below 100%
   }};
 });
 var NODATA = D.style.no_data;
@@ -273,7 +273,8 @@ function drawScale() {
   var target = 120 * mPerPx, pow = Math.pow(10, Math.floor(Math.log10(target))), len = pow;
   [1, 2, 5, 10].forEach(function (m) { if (m * pow <= target) { len = m * pow; } });
   $('scalebar').style.width = (len / mPerPx) + 'px';
-  $('scaletext').textContent = len >= 1000 ? fmtKm(len / 1000) : fmtNumber(len, 0) + ' m';
+  // a scale bar is a round length: no decimal (the same as the static maps)
+  $('scaletext').textContent = len >= 1000 ? fmtNumber(len / 1000, 0) + ' ' + t('km') : fmtNumber(len, 0) + ' m';
 }
 
 // ---- selection and details panel -------------------------------------------------------
