@@ -1,0 +1,341 @@
+r"""Partition units into contiguous, balanced clusters (issue 12) on CP-SAT.
+
+Formulation
+-----------
+Units :math:`i = 0..n-1` (in the order given), clusters :math:`c = 0..k-1`, adjacency
+edges :math:`E` (symmetric; arcs :math:`A` = both directions of every edge), band
+:math:`[lo, hi]`. When ``k`` is not given it is chosen by the rule
+:math:`k = \mathrm{round}(2n / (lo + hi))` clamped to the feasible range
+:math:`[\lceil n/hi \rceil, \lfloor n/lo \rfloor]` (the cluster count nearest the mid-band size).
+
+Variables: :math:`x_{ic} \in \{0,1\}` (unit in cluster), :math:`r_{ic} \in \{0,1\}`
+(unit is the cluster's root), :math:`f_{uvc} \in \{0..hi-1\}` (flow on arc inside cluster),
+:math:`t_{c\tau}` (cluster holds type :math:`\tau`, with ``separate_types``),
+:math:`h_{ic}` (host, stage 3) and :math:`a_{ij}` (unit :math:`i`'s host is :math:`j`, stage 3).
+
+Constraints:
+  assign      :math:`\sum_c x_{ic} = 1`
+  band        :math:`lo \le \sum_i x_{ic} \le hi`
+  root        :math:`\sum_i r_{ic} = 1`, :math:`r_{ic} \le x_{ic}`,
+              :math:`x_{jc} \le \sum_{i \le j} r_{ic}` (so the root is the lowest-index member)
+  symmetry    (only without pins) :math:`x_{ic} = 0` for :math:`c > i` and
+              :math:`\sum_i i\,r_{ic} + 1 \le \sum_i i\,r_{i,c+1}` (clusters ordered by their roots)
+  contiguity  single-commodity flow per cluster from its root:
+              :math:`f_{uvc} \le (hi-1)\,x_{uc}`, :math:`f_{uvc} \le (hi-1)\,x_{vc}` and
+              :math:`\sum_{(v,u)} f_{vuc} - \sum_{(u,v)} f_{uvc} \ge x_{uc} - hi\,r_{uc}`:
+              every non-root member absorbs one unit of flow that can only travel on arcs
+              between members, so (flow decomposition) it is reached by a path from the root
+              inside its cluster — the cluster's induced subgraph is connected. Conversely a
+              spanning tree of a connected cluster carries such a flow, so nothing is cut off.
+  types       :math:`\sum_\tau t_{c\tau} = 1`, :math:`x_{ic} \le t_{c,\tau(i)}`
+  pins        :math:`x_{i,p(i)} = 1`
+
+Objectives, lexicographic (each stage keeps the earlier stages' values as constraints):
+  1. ``deviation``: the largest deviation of a cluster's total from the mean total, over the
+     balanced attributes, in basis points of the mean (1 bp = 0.01 %): the least integer
+     :math:`M` with :math:`T_a M \ge 10^4 |k S_{ac} - T_a|` (:math:`S_{ac}` the cluster's total,
+     :math:`T_a` the grand total; exact integer arithmetic).
+  2. ``spread``: the largest (max - min) of cluster totals, same unit:
+     :math:`T_a R \ge 10^4 k (\max_c S_{ac} - \min_c S_{ac})`.
+  3. ``compactness``: the sum over units of the distance (integer metres, given) to their
+     cluster's host, the host chosen among the members (p-median links :math:`a_{ij}`, only
+     for pairs within ``hi - 1`` adjacency hops when contiguity is on: farther units cannot
+     share a contiguous cluster), :math:`\sum_j a_{ij} = 1`, :math:`a_{ij} \le \sum_c h_{jc}`,
+     :math:`a_{ij} \Rightarrow x_{jc} \ge x_{ic}`, :math:`\sum_i h_{ic} = 1`, :math:`h_{ic} \le x_{ic}`.
+
+Every stage runs CP-SAT with one worker, a fixed seed and a deterministic-time limit (the
+budget not used by a stage passes on); the wall clock only guards. A stage that is not
+proven optimal keeps its best value (not a bound) for the next stages.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ..errors import InputError, ValidationIssue
+from ..result import StageResult, Status
+
+BP = 10_000  # basis points per mean total
+SOURCE = "clusters"
+_STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
+           cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.MODEL_INVALID: Status.MODEL_INVALID}
+
+
+@dataclass(frozen=True)
+class ClusterResult:
+    """A partition: ``clusters`` code -> cluster index, ``hosts`` one code per cluster (``None``
+    without distances), ``stages`` the lexicographic stages with status, value and bound."""
+
+    status: Status
+    k: int
+    clusters: Mapping[str, int] = field(default_factory=dict)
+    hosts: tuple[str | None, ...] = ()
+    stages: tuple[StageResult, ...] = ()
+
+
+def _bad(value: object, message: str, column: str = "k") -> InputError:
+    return InputError([ValidationIssue(SOURCE, None, column, value, message)])
+
+
+def _type_split(counts: Sequence[int], k: int, lo: int, hi: int) -> bool:
+    """Can every type's units fill whole clusters (k in all)? A small subset-sum."""
+    reach = {0}
+    for n_t in counts:
+        options = [m for m in range(1, n_t + 1) if m * lo <= n_t <= m * hi]
+        reach = {r + m for r in reach for m in options if r + m <= k}
+    return k in reach
+
+
+def choose_k(n: int, lo: int, hi: int, k: int | None, type_counts: Sequence[int] = ()) -> int:
+    """The number of clusters, or InputError saying the arithmetic when the band cannot partition."""
+    if not 1 <= lo <= hi:
+        raise _bad(f"{lo}..{hi}", "the size band needs 1 <= lo <= hi", "size")
+    if k is not None:
+        if k < 1 or not k * lo <= n <= k * hi:
+            raise _bad(k, f"{n} units cannot form {k} clusters of {lo}..{hi}: {k} clusters hold between "
+                          f"{k} x {lo} = {k * lo} and {k} x {hi} = {k * hi} units")
+        ks = [k]
+    else:
+        kmin, kmax = math.ceil(n / hi), n // lo
+        if kmin > kmax:
+            raise _bad(f"{lo}..{hi}", f"{n} units cannot form clusters of {lo}..{hi}: at least "
+                                      f"ceil({n}/{hi}) = {kmin} and at most floor({n}/{lo}) = {kmax} clusters",
+                       "size")
+        ks = sorted(range(kmin, kmax + 1), key=lambda m: (abs(m - 2 * n / (lo + hi)), m))
+    if type_counts:
+        ok = [m for m in ks if _type_split(type_counts, m, lo, hi)]
+        if not ok:
+            raise _bad(ks[0] if k is not None else f"{lo}..{hi}",
+                       f"the unit types ({' + '.join(map(str, type_counts))} units) cannot each fill whole "
+                       f"clusters of {lo}..{hi} with {'/'.join(map(str, ks))} clusters", "separate_types")
+        ks = ok
+    return ks[0]
+
+
+def hops(adj: Sequence[Sequence[int]], src: int, limit: int) -> dict[int, int]:
+    """Breadth-first hop distances from ``src`` up to ``limit``."""
+    seen, queue = {src: 0}, deque([src])
+    while queue:
+        u = queue.popleft()
+        if seen[u] < limit:
+            for v in adj[u]:
+                if v not in seen:
+                    seen[v] = seen[u] + 1
+                    queue.append(v)
+    return seen
+
+
+class _Model:
+    """The CP-SAT model of one partition, extended stage by stage."""
+
+    def __init__(self, n, k, lo, hi, adj, types, pins, contiguous):
+        m = self.m = cp_model.CpModel()
+        self.n, self.k, self.lo, self.hi, self.adj = n, k, lo, hi, adj
+        sym = not pins
+        x = self.x = [[m.new_bool_var(f"x{i}_{c}") if not (sym and c > i) else None for c in range(k)]
+                      for i in range(n)]
+        self.cells = lambda c: [x[i][c] for i in range(n) if x[i][c] is not None]
+        for i in range(n):
+            m.add_exactly_one(v for v in x[i] if v is not None)
+        for c in range(k):
+            m.add_linear_constraint(sum(self.cells(c)), lo, hi)
+        for i, c in pins.items():
+            m.add(x[i][c] == 1)
+        r = [[m.new_bool_var(f"r{i}_{c}") if x[i][c] is not None else None for c in range(k)] for i in range(n)]
+        for c in range(k):
+            m.add_exactly_one(r[i][c] for i in range(n) if r[i][c] is not None)
+            prefix = []
+            for j in range(n):
+                if r[j][c] is not None:
+                    m.add_implication(r[j][c], x[j][c])
+                    prefix.append(r[j][c])
+                    m.add(x[j][c] <= sum(prefix))
+            if sym and c + 1 < k:
+                m.add(sum(i * r[i][c] for i in range(n) if r[i][c] is not None) + 1
+                      <= sum(i * r[i][c + 1] for i in range(n) if r[i][c + 1] is not None))
+        if contiguous:
+            cap = hi - 1
+            for c in range(k):
+                inflow = [[] for _ in range(n)]
+                outflow = [[] for _ in range(n)]
+                for u in range(n):
+                    for v in adj[u]:
+                        if x[u][c] is None or x[v][c] is None:
+                            continue
+                        f = m.new_int_var(0, cap, f"f{u}_{v}_{c}")
+                        m.add(f <= cap * x[u][c])
+                        m.add(f <= cap * x[v][c])
+                        outflow[u].append(f)
+                        inflow[v].append(f)
+                for u in range(n):
+                    if x[u][c] is not None:
+                        m.add(sum(inflow[u]) - sum(outflow[u]) >= x[u][c] - hi * r[u][c])
+        if types is not None:
+            kinds = sorted(set(types))
+            for c in range(k):
+                t = {kind: m.new_bool_var(f"t{c}_{kind}") for kind in kinds}
+                m.add_exactly_one(t.values())
+                for i in range(n):
+                    if x[i][c] is not None:
+                        m.add_implication(x[i][c], t[types[i]])
+
+    def totals(self, values: Sequence[int]):
+        return [sum(values[i] * self.x[i][c] for i in range(self.n) if self.x[i][c] is not None)
+                for c in range(self.k)]
+
+    def deviation(self, attrs: Sequence[Sequence[int]]):
+        m, k = self.m, self.k
+        dev = m.new_int_var(0, BP * k, "deviation")
+        for vals in attrs:
+            t = sum(vals)
+            for s in self.totals(vals):
+                m.add(t * dev >= BP * (k * s - t))
+                m.add(t * dev >= BP * (t - k * s))
+        return dev
+
+    def spread(self, attrs: Sequence[Sequence[int]]):
+        m, k = self.m, self.k
+        spr = m.new_int_var(0, BP * k, "spread")
+        for vals in attrs:
+            t = sum(vals)
+            top, low = m.new_int_var(0, t, "top"), m.new_int_var(0, t, "low")
+            for s in self.totals(vals):
+                m.add(top >= s)
+                m.add(low <= s)
+            m.add(t * spr >= BP * k * (top - low))
+        return spr
+
+    def compactness(self, dist: Sequence[Sequence[int]], contiguous: bool):
+        m, n, k, x = self.m, self.n, self.k, self.x
+        h = [[m.new_bool_var(f"h{i}_{c}") if x[i][c] is not None else None for c in range(k)] for i in range(n)]
+        self.h = h
+        for c in range(k):
+            m.add_exactly_one(h[i][c] for i in range(n) if h[i][c] is not None)
+            for i in range(n):
+                if h[i][c] is not None:
+                    m.add_implication(h[i][c], x[i][c])
+        is_host = [sum(v for v in h[j] if v is not None) for j in range(n)]
+        terms = []
+        for i in range(n):
+            near = hops(self.adj, i, self.hi - 1) if contiguous else dict.fromkeys(range(n), 0)
+            links = []
+            for j in sorted(near):
+                a = m.new_bool_var(f"a{i}_{j}")
+                m.add(a <= is_host[j])
+                for c in range(k):
+                    if x[i][c] is not None:
+                        if x[j][c] is None:
+                            m.add_implication(a, x[i][c].negated())
+                        else:
+                            m.add(x[j][c] >= x[i][c]).only_enforce_if(a)
+                links.append(a)
+                if dist[i][j]:
+                    terms.append(dist[i][j] * a)
+            m.add_exactly_one(links)
+        total = m.new_int_var(0, sum(max(row) for row in dist), "compactness")
+        m.add(total == sum(terms))
+        return total
+
+
+def partition(codes: Sequence[str], adjacency: Mapping[str, Sequence[str]], *, k: int | None = None,
+              size: tuple[int, int] | None = None, attributes: Mapping[str, Sequence[int]] | None = None,
+              types: Mapping[str, str] | None = None, separate_types: bool = False,
+              pins: Mapping[str, int] | None = None, distance_m: Sequence[Sequence[int]] | None = None,
+              contiguous: bool = True, max_deterministic_time: float = 30.0, wall_limit_s: float | None = None,
+              seed: int = 0) -> ClusterResult:
+    """Partition ``codes`` into clusters (see the module docstring for the model).
+
+    ``size`` is the band ``(lo, hi)`` (default ``(1, n)``); ``attributes`` name -> a
+    non-negative integer per unit (in ``codes`` order) to balance; ``types`` code -> type for
+    ``separate_types``; ``pins`` code -> cluster index; ``distance_m`` an n x n matrix of
+    integer metres for the compactness stage and the hosts. ``max_deterministic_time`` is
+    CP-SAT's deterministic budget over all stages. Raises InputError on codes, pins or a
+    band/k that cannot partition the units (with the arithmetic) before any solve.
+    """
+    codes = list(codes)
+    n = len(codes)
+    index = {c: i for i, c in enumerate(codes)}
+    if len(index) != n or n == 0:
+        raise _bad(n, "the units must be a non-empty list of distinct codes", "code")
+    lo, hi = size if size is not None else (1, n)
+    type_list = None
+    if separate_types:
+        if types is None or not set(codes) <= set(types):
+            raise _bad("types", "separate_types needs a type for every unit", "unit_type")
+        type_list = [types[c] for c in codes]
+    counts = [type_list.count(t) for t in sorted(set(type_list))] if type_list else []
+    kk = choose_k(n, lo, hi, k, counts)
+    pin_idx = {}
+    for code, c in (pins or {}).items():
+        if code not in index:
+            raise _bad(code, "pinned code is not one of the units", "pin")
+        if not 0 <= c < kk:
+            raise _bad(f"{code}={c}", f"cluster index must be 0..{kk - 1}", "pin")
+        pin_idx[index[code]] = c
+    adj = [sorted({index[v] for v in adjacency.get(c, ()) if v in index and v != c}) for c in codes]
+    attrs = [list(map(int, v)) for v in (attributes or {}).values() if sum(v) > 0]
+    model = _Model(n, kk, lo, hi, adj, type_list, pin_idx, contiguous)
+    plan = ["deviation", "spread"] if attrs else []
+    if distance_m is not None:
+        plan.append("compactness")
+    if not plan:
+        plan = ["feasible"]
+    budget, wall_end = max_deterministic_time, None if wall_limit_s is None else time.perf_counter() + wall_limit_s
+    stages, best, hint = [], None, None
+    for s, name in enumerate(plan):
+        start = time.perf_counter()
+        if name == "deviation":
+            obj = model.deviation(attrs)
+        elif name == "spread":
+            obj = model.spread(attrs)
+        elif name == "compactness":
+            obj = model.compactness(distance_m, contiguous)
+        else:
+            obj = None
+        m = model.m
+        m.clear_objective()
+        if obj is not None:
+            m.minimize(obj)
+        m.clear_hints()
+        if hint is not None:
+            for i in range(n):
+                for c in range(kk):
+                    if model.x[i][c] is not None:
+                        m.add_hint(model.x[i][c], hint[i] == c)
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers, p.random_seed = 1, seed
+        p.max_deterministic_time = max(budget / (len(plan) - s), 0.01)
+        if wall_end is not None:
+            p.max_time_in_seconds = max(wall_end - time.perf_counter(), 0.1)
+        code = solver.solve(m)
+        budget -= solver.response_proto.deterministic_time
+        status = _STATUS.get(code, Status.UNKNOWN)
+        unit = "m" if name == "compactness" else "" if obj is None else "bp of mean"
+        if not status.has_solution:
+            stages.append(StageResult(name, status, None, None, time.perf_counter() - start, unit))
+            break
+        value = None if obj is None else int(solver.value(obj))
+        bound = None if obj is None else (value if status is Status.OPTIMAL
+                                          else math.ceil(solver.best_objective_bound - 1e-9))
+        stages.append(StageResult(name, status, value, bound, time.perf_counter() - start, unit))
+        hint = [next(c for c in range(kk) if model.x[i][c] is not None and solver.value(model.x[i][c]))
+                for i in range(n)]
+        hosts = [None] * kk
+        if name == "compactness":
+            for c in range(kk):
+                hosts[c] = next(codes[i] for i in range(n) if model.h[i][c] is not None and solver.value(model.h[i][c]))
+        best = (hint, hosts)
+        if obj is not None:
+            m.add(obj <= value)
+    if best is None:
+        return ClusterResult(stages[-1].status, kk, {}, (), tuple(stages))
+    done = len(stages) == len(plan) and all(st.status is Status.OPTIMAL for st in stages)
+    status = Status.OPTIMAL if done else Status.FEASIBLE  # a later stage short of a plan: the earlier plan stands
+    return ClusterResult(status, kk, {codes[i]: best[0][i] for i in range(n)}, tuple(best[1]), tuple(stages))
