@@ -121,6 +121,9 @@ def _register() -> None:
     from . import sweep
 
     app.command("sweep")(guard(sweep.sweep, writes=True))  # issue 10: sweeps
+    from . import rotate
+
+    app.command("rotate")(guard(rotate.rotate, writes=True))  # issue 12: rotation
     from . import bench
 
     bench_app = typer.Typer(help="Benchmarks through matcher's engine (OR-Library GAP).", no_args_is_help=True)
