@@ -43,6 +43,11 @@ Objectives, lexicographic (each stage keeps the earlier stages' values as constr
      share a contiguous cluster), :math:`\sum_j a_{ij} = 1`, :math:`a_{ij} \le \sum_c h_{jc}`,
      :math:`a_{ij} \Rightarrow x_{jc} \ge x_{ic}`, :math:`\sum_i h_{ic} = 1`, :math:`h_{ic} \le x_{ic}`.
 
+Warm start (without pins): greedy region growing, then single-unit moves and swaps between
+neighbouring clusters that keep the band and contiguity and lower the sorted vector of relative
+deviations (best of ``WARM_STARTS`` seeded starts; :mod:`.clusters_warm`); the first stage
+starts from that plan (a complete hint), every later stage from the stage before.
+
 Every stage runs CP-SAT with one worker, a fixed seed and a deterministic-time limit (the
 budget not used by a stage passes on); the wall clock only guards. A stage that is not
 proven optimal keeps its best value (not a bound) for the next stages.
@@ -60,8 +65,10 @@ from ortools.sat.python import cp_model
 
 from ..errors import InputError, ValidationIssue
 from ..result import StageResult, Status
+from .clusters_warm import greedy, hops, improve, spread_key
 
 BP = 10_000  # basis points per mean total
+WARM_STARTS = 10  # greedy + local search starts (seeded), the best one is the first stage's hint
 SOURCE = "clusters"
 _STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
            cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.MODEL_INVALID: Status.MODEL_INVALID}
@@ -118,19 +125,6 @@ def choose_k(n: int, lo: int, hi: int, k: int | None, type_counts: Sequence[int]
     return ks[0]
 
 
-def hops(adj: Sequence[Sequence[int]], src: int, limit: int) -> dict[int, int]:
-    """Breadth-first hop distances from ``src`` up to ``limit``."""
-    seen, queue = {src: 0}, deque([src])
-    while queue:
-        u = queue.popleft()
-        if seen[u] < limit:
-            for v in adj[u]:
-                if v not in seen:
-                    seen[v] = seen[u] + 1
-                    queue.append(v)
-    return seen
-
-
 class _Model:
     """The CP-SAT model of one partition, extended stage by stage."""
 
@@ -147,7 +141,9 @@ class _Model:
             m.add_linear_constraint(sum(self.cells(c)), lo, hi)
         for i, c in pins.items():
             m.add(x[i][c] == 1)
-        r = [[m.new_bool_var(f"r{i}_{c}") if x[i][c] is not None else None for c in range(k)] for i in range(n)]
+        self.f = {}
+        r = self.r = [[m.new_bool_var(f"r{i}_{c}") if x[i][c] is not None else None for c in range(k)]
+                      for i in range(n)]
         for c in range(k):
             m.add_exactly_one(r[i][c] for i in range(n) if r[i][c] is not None)
             prefix = []
@@ -168,7 +164,7 @@ class _Model:
                     for v in adj[u]:
                         if x[u][c] is None or x[v][c] is None:
                             continue
-                        f = m.new_int_var(0, cap, f"f{u}_{v}_{c}")
+                        f = self.f[u, v, c] = m.new_int_var(0, cap, f"f{u}_{v}_{c}")
                         m.add(f <= cap * x[u][c])
                         m.add(f <= cap * x[v][c])
                         outflow[u].append(f)
@@ -184,6 +180,36 @@ class _Model:
                 for i in range(n):
                     if x[i][c] is not None:
                         m.add_implication(x[i][c], t[types[i]])
+
+    def hint_groups(self, groups) -> None:
+        """Hint x, the roots and a BFS-tree flow for ``groups`` (group c is cluster c)."""
+        m, x = self.m, self.x
+        m.clear_hints()
+        flow = dict.fromkeys(self.f, 0)
+        for c, g in enumerate(groups):
+            members, root = set(g), min(g)
+            parent, order, queue = {root: None}, [root], deque([root])
+            while queue:
+                u = queue.popleft()
+                for v in self.adj[u]:
+                    if v in members and v not in parent:
+                        parent[v] = u
+                        order.append(v)
+                        queue.append(v)
+            below = dict.fromkeys(order, 1)
+            for u in reversed(order[1:]):  # leaves first: an arc carries its subtree's size
+                below[parent[u]] += below[u]
+                flow[parent[u], u, c] = below[u]
+            for i in g:
+                m.add_hint(x[i][c], True)
+                m.add_hint(self.r[i][c], i == root)
+        for i in range(self.n):
+            for c in range(self.k):
+                if x[i][c] is not None and i not in set(groups[c]):
+                    m.add_hint(x[i][c], False)
+                    m.add_hint(self.r[i][c], False)
+        for key, var in self.f.items():
+            m.add_hint(var, flow[key])
 
     def totals(self, values: Sequence[int]):
         return [sum(values[i] * self.x[i][c] for i in range(self.n) if self.x[i][c] is not None)
@@ -288,6 +314,18 @@ def partition(codes: Sequence[str], adjacency: Mapping[str, Sequence[str]], *, k
         plan = ["feasible"]
     budget, wall_end = max_deterministic_time, None if wall_limit_s is None else time.perf_counter() + wall_limit_s
     stages, best, hint = [], None, None
+    warm = None
+    for start in range(WARM_STARTS if attrs and not pin_idx else 0 if pin_idx else 1):
+        got = greedy(n, kk, lo, hi, adj, type_list, seed * WARM_STARTS + start)
+        if got is not None and attrs:
+            got = improve(got, adj, lo, hi, attrs)
+            if warm is None or spread_key(got, attrs) < spread_key(warm, attrs):
+                warm = got
+        elif got is not None:
+            warm = got
+            break
+    if warm is not None:
+        model.hint_groups(warm)
     for s, name in enumerate(plan):
         start = time.perf_counter()
         if name == "deviation":
@@ -302,15 +340,11 @@ def partition(codes: Sequence[str], adjacency: Mapping[str, Sequence[str]], *, k
         m.clear_objective()
         if obj is not None:
             m.minimize(obj)
-        m.clear_hints()
         if hint is not None:
-            for i in range(n):
-                for c in range(kk):
-                    if model.x[i][c] is not None:
-                        m.add_hint(model.x[i][c], hint[i] == c)
+            model.hint_groups([[i for i in range(n) if hint[i] == c] for c in range(kk)])
         solver = cp_model.CpSolver()
         p = solver.parameters
-        p.num_workers, p.random_seed = 1, seed
+        p.num_workers, p.random_seed, p.interleave_search = 1, seed, True  # deterministic LNS on one thread
         p.max_deterministic_time = max(budget / (len(plan) - s), 0.01)
         if wall_end is not None:
             p.max_time_in_seconds = max(wall_end - time.perf_counter(), 0.1)

@@ -187,3 +187,19 @@ def test_types_arithmetic_and_bad_pins():
         partition(codes, adj, k=2, size=(2, 4), pins={"99": 0})
     with pytest.raises(InputError, match=r"cluster index must be 0\.\.1"):
         partition(codes, adj, k=2, size=(2, 4), pins={"00": 2})
+
+
+def test_warm_start_is_contiguous_in_band_and_local_search_never_worsens():
+    """issue 12: greedy regions on a 4x4 grid are contiguous in the band; moves/swaps keep that and lower the key."""
+    from matcher.engine.clusters_warm import greedy, improve, spread_key
+
+    codes, adj, _ = grid(4, 4)
+    idx = [[codes.index(v) for v in adj[c]] for c in codes]
+    pop = [3, 9, 1, 7, 2, 8, 4, 6, 5, 1, 9, 2, 7, 3, 6, 4]
+    for seed in range(5):
+        start = greedy(16, 4, 3, 5, idx, seed=seed)
+        assert start is not None and sorted(i for g in start for i in g) == list(range(16))
+        better = improve(start, idx, 3, 5, [pop])
+        for groups in (start, better):
+            assert all(3 <= len(g) <= 5 and connected([codes[i] for i in g], adj) for g in groups)
+        assert spread_key(better, [pop]) <= spread_key(start, [pop])
