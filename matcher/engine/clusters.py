@@ -313,7 +313,7 @@ def partition(codes: Sequence[str], adjacency: Mapping[str, Sequence[str]], *, k
     if not plan:
         plan = ["feasible"]
     budget, wall_end = max_deterministic_time, None if wall_limit_s is None else time.perf_counter() + wall_limit_s
-    stages, best, hint = [], None, None
+    stages, hint = [], None
     warm = None
     for start in range(WARM_STARTS if attrs and not pin_idx else 0 if pin_idx else 1):
         got = greedy(n, kk, lo, hi, adj, type_list, seed * WARM_STARTS + start)
@@ -324,6 +324,7 @@ def partition(codes: Sequence[str], adjacency: Mapping[str, Sequence[str]], *, k
         elif got is not None:
             warm = got
             break
+    best = None if warm is None else ([next(c for c, g in enumerate(warm) if i in g) for i in range(n)], [None] * kk)
     if warm is not None:
         model.hint_groups(warm)
     for s, name in enumerate(plan):
@@ -354,6 +355,8 @@ def partition(codes: Sequence[str], adjacency: Mapping[str, Sequence[str]], *, k
         unit = "m" if name == "compactness" else "" if obj is None else "bp of mean"
         if not status.has_solution:
             stages.append(StageResult(name, status, None, None, time.perf_counter() - start, unit))
+            if status is Status.INFEASIBLE and s == 0:
+                best = None
             break
         value = None if obj is None else int(solver.value(obj))
         bound = None if obj is None else (value if status is Status.OPTIMAL
@@ -370,6 +373,9 @@ def partition(codes: Sequence[str], adjacency: Mapping[str, Sequence[str]], *, k
             m.add(obj <= value)
     if best is None:
         return ClusterResult(stages[-1].status, kk, {}, (), tuple(stages))
+    if distance_m is not None and best[1][0] is None:  # no compactness plan: each cluster's own best host
+        groups = [[i for i in range(n) if best[0][i] == c] for c in range(kk)]
+        best = (best[0], [codes[min(g, key=lambda j, g=g: (sum(distance_m[i][j] for i in g), j))] for g in groups])
     done = len(stages) == len(plan) and all(st.status is Status.OPTIMAL for st in stages)
     status = Status.OPTIMAL if done else Status.FEASIBLE  # a later stage short of a plan: the earlier plan stands
     return ClusterResult(status, kk, {codes[i]: best[0][i] for i in range(n)}, tuple(best[1]), tuple(stages))
