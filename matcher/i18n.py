@@ -56,7 +56,7 @@ def fmt_number(x, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
     return s.translate(str.maketrans(",.", ".,")) if lang == "vi" else s
 
 
-def _tell_apart(fmt, x: float, other, decimals: int, most: int) -> int:
+def tell_apart(fmt, x: float, other, decimals: int, most: int) -> int:
     """``decimals``, or up to ``most`` decimals when needed to tell ``x`` from a different ``other``."""
     if other is None or other != other or x == other:
         return decimals
@@ -79,7 +79,7 @@ def fmt_km(x, lang: str = DEFAULT_LANG, decimals: int | None = None, other=None)
     x = float(x)
     if decimals is None:
         decimals = km_decimals(x) if x not in (float("inf"), float("-inf")) else 0
-        decimals = _tell_apart(lambda v, d: fmt_number(v, lang, d), x, other, decimals, decimals + 2)
+        decimals = tell_apart(lambda v, d: fmt_number(v, lang, d), x, other, decimals, decimals + 2)
     return f"{fmt_number(x, lang, decimals)} {t('km', lang)}"
 
 
@@ -94,7 +94,7 @@ def fmt_percent(ratio, lang: str = DEFAULT_LANG, decimals: int | None = None, ot
         decimals = 0
         while decimals < 2 and 0 < pct < 100 and fmt_number(pct, "en", decimals) in ("0", "100", "100.0", "0.0"):
             decimals += 1
-        decimals = _tell_apart(lambda v, d: fmt_number(v, lang, d), pct, None if other is None or other != other
+        decimals = tell_apart(lambda v, d: fmt_number(v, lang, d), pct, None if other is None or other != other
                                else 100 * float(other), decimals, decimals + 2)
     return f"{fmt_number(pct, lang, decimals)}%"
 

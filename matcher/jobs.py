@@ -243,7 +243,7 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
     published together; the result folder itself and the scenario's inputs are never overwritten.
     """
     from .analysis.whatif_modes import as_published, what_if_modes
-    from .io.resultdir import problem_for_result, read_result_dir, result_from_view
+    from .io.resultdir import problem_for_result, read_result_dir
     from .render.text import whatif_files, whatif_markdown
 
     check_out_dir(out)
@@ -273,7 +273,7 @@ def run_whatif(result_dir: Path, force=(), forbid=(), release=(), out: Path | No
                 run=result_record(result_dir, started, changes={"force": force, "forbid": forbid, "release": release,
                                                                 "mode": mode}))
             with_flags(files, flags, coverage)
-            base_keys = tuple(sorted((p.lowland_code, p.remote_code) for p in result_from_view(problem, base).pairs))
+            base_keys = tuple(zip(base.pairs["lowland_code"], base.pairs["remote_code"], strict=True))
             with_plan_changes(replace(w.solved, baseline=base_keys), res, files, lang)  # against the plan asked about
         files.update(whatif_files(w, lang, others))
         protected = [Path(result_dir) / n for n in PLAN_FILES]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..i18n import fmt_km, fmt_number, fmt_percent, t
+from ..i18n import fmt_km, fmt_number, fmt_percent, t, tell_apart
 from ..kpis import coverage_ratio, covered, stage_figures
 from ..model import STAGES, Problem
 from ..result import Pair, Result
@@ -49,9 +49,7 @@ def fmt_stage(name: str, unit: str, value: float | None, lang: str, other: float
         return sign + fmt_number(v, lang, 0)
     if unit != "minutes":
         return sign + fmt_km(v, lang, other=o)
-    dec = 0
-    while o is not None and dec < 2 and fmt_number(v, lang, dec) == fmt_number(o, lang, dec):
-        dec += 1
+    dec = tell_apart(lambda x, d: fmt_number(x, lang, d), v, o, 0, 2)
     return f"{sign}{fmt_number(v, lang, dec)} {t('pack_minutes', lang)}"
 
 

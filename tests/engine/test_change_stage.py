@@ -75,13 +75,19 @@ def test_any_published_plan_is_kept_under_unchanged_rules():
     assert keys(again) == worst
 
 
-def test_one_forbidden_pair_changes_as_few_as_brute_force():
-    """issue 10: forbidding one published pair changes exactly the brute-force minimum number of pairs."""
+def forbid_one() -> tuple[set, tuple[str, str], Problem, int]:
+    """The optimum of ``line(4, 2)``, its first pair, the problem with that pair forbidden, and the
+    brute-force least number of changes the new rule forces."""
     p = line(4, 2)
     base = keys(solve(p, FAST))
     victim = sorted(base)[0]
     q = replace(p, pair_rules=(PairRule(*victim, PairStatus.FORBIDDEN),))
-    least = min(len(plan ^ base) for plan in feasible_plans(q))
+    return base, victim, q, min(len(plan ^ base) for plan in feasible_plans(q))
+
+
+def test_one_forbidden_pair_changes_as_few_as_brute_force():
+    """issue 10: forbidding one published pair changes exactly the brute-force minimum number of pairs."""
+    base, victim, q, least = forbid_one()
     got = solve(with_plan(q, base), FAST)
     assert got.status is Status.OPTIMAL
     assert len(keys(got) ^ base) == least == got.stages[0].value
@@ -90,11 +96,7 @@ def test_one_forbidden_pair_changes_as_few_as_brute_force():
 
 def test_max_changes_too_small_is_infeasible():
     """issue 10: a change cap below what the new rules force leaves no plan."""
-    p = line(4, 2)
-    base = keys(solve(p, FAST))
-    victim = sorted(base)[0]
-    q = replace(p, pair_rules=(PairRule(*victim, PairStatus.FORBIDDEN),))
-    least = min(len(plan ^ base) for plan in feasible_plans(q))
+    base, _, q, least = forbid_one()
     assert least >= 2
     assert solve(with_plan(q, base, first=False, max_changes=least - 1), FAST).status is Status.INFEASIBLE
     ok = solve(with_plan(q, base, first=False, max_changes=least), FAST)
