@@ -124,6 +124,9 @@ def _register() -> None:
     from . import rotate
 
     app.command("rotate")(guard(rotate.rotate, writes=True))  # issue 12: rotation
+    from . import cluster
+
+    app.command("cluster")(guard(cluster.cluster, writes=True))  # issue 12: cluster command
     from . import bench
 
     bench_app = typer.Typer(help="Benchmarks through matcher's engine (OR-Library GAP).", no_args_is_help=True)

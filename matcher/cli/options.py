@@ -93,6 +93,32 @@ FlagCoverage = Annotated[Optional[float], typer.Option(
     "--flag-coverage", help="Flag remote communes whose coverage is below this ratio (default 0.5; "
                             "summary.json flags, flag_coverage).")]
 
+# issue 12: cluster command (matcher cluster)
+ClusterTarget = Annotated[Path, typer.Argument(
+    help="The units table (CSV/XLSX: code, name, unit_type, lat, lon, population, area_km2) or a scenario .toml "
+         "with a [cluster] table.")]
+ClusterK = Annotated[Optional[int], typer.Option("--k", help="Number of clusters.")]
+ClusterSize = Annotated[Optional[str], typer.Option("--size", help="Members per cluster, LO..HI, e.g. 6..9.")]
+Balance = Annotated[Optional[str], typer.Option(
+    "--balance", help="Columns to balance across clusters, commas (default population; 'area' = area_km2).")]
+Contiguous = Annotated[Optional[bool], typer.Option(
+    "--contiguous/--no-contiguous", help="Every cluster connected on the neighbour graph (default: contiguous).")]
+SeparateTypes = Annotated[Optional[bool], typer.Option(
+    "--separate-types", help="Keep unit types apart (wards with wards, communes with communes).")]
+Pin = Annotated[Optional[list[str]], typer.Option(
+    "--pin", help="CODE=CLUSTER: put the unit in that cluster (1..k; repeat, or commas).")]
+ClusterFromPlan = Annotated[Optional[Path], typer.Option(
+    "--from-plan", help="A previous grouping (a clusters.csv: code, cluster) to change as little as possible.")]
+MaxMoves = Annotated[Optional[int], typer.Option(
+    "--max-moves", help="With --from-plan: at most N units change cluster.")]
+ClusterYears = Annotated[Optional[str], typer.Option(
+    "--years", help="Also propose a head/deputy rotation for FIRST..LAST, e.g. 2026..2030 (rotation.csv).")]
+ClusterDeputies = Annotated[Optional[int], typer.Option(
+    "--deputies", help="With --years: deputies (cụm phó) per cluster and year (default 1).")]
+ClusterTimeLimit = Annotated[Optional[float], typer.Option(
+    "--time-limit", help="Solver budget in deterministic seconds over all stages (reproducible: the same plan on "
+                         "a busy machine; the wall clock only guards at 3x). Default 10.")]
+
 # setting -> its option: the one table (the scenario's settings are rules.* and params.*)
 SETTINGS = {
     "pairs": Pairs, "travel": Travel, "sheet": Sheet, "from_plan": FromPlan, "rules.max_changes": MaxChanges,

@@ -185,6 +185,16 @@ def xlsx_sheets(frame: pd.DataFrame, rules, lang: str) -> dict[str, pd.DataFrame
     return {t("rot_sheet_rotation", lang): table, t("rot_sheet_notes", lang): notes}
 
 
+def rotation_tables(clusters: Clusters, years: range, deputies: int = 1, history=(), rules=DEFAULT_RULES,
+                    lang: str = "vi", sources=()) -> tuple[list[Term], pd.DataFrame, dict, dict]:
+    """The rotation of checked ``clusters`` (no file read or written): the terms, rotation.csv's
+    frame, the xlsx sheets and the summary (``matcher cluster --years`` publishes them beside its
+    clusters; RotationConflict when the rules cannot all hold)."""
+    terms = rotate(clusters.members, list(years), deputies, list(history), rules)
+    frame = rotation_frame(terms, clusters)
+    return terms, frame, xlsx_sheets(frame, rules, lang), _summary(terms, clusters, years, deputies, rules, sources)
+
+
 def write_rotation(clusters_path: Path, years: range, out: Path, deputies: int = 1, history_path: Path | None = None,
                    rules=DEFAULT_RULES, lang: str = "vi") -> tuple[list[Term], Clusters, list[Path]]:
     """Read, check, rotate and publish. Raises InputError (exit 2) or RotationConflict (exit 3)
@@ -196,11 +206,9 @@ def write_rotation(clusters_path: Path, years: range, out: Path, deputies: int =
     clusters = read_clusters(clusters_path)
     check_sizes(clusters, deputies)
     history = read_history(history_path, clusters, years) if history_path is not None else []
-    terms = rotate(clusters.members, list(years), deputies, history, rules)
-    frame = rotation_frame(terms, clusters)
     sources = [clusters_path] + ([history_path] if history_path is not None else [])
-    files = {"rotation.csv": frame, "rotation.xlsx": xlsx_sheets(frame, rules, lang),
-             "summary.json": _summary(terms, clusters, years, deputies, rules, sources)}
+    terms, frame, sheets, summary = rotation_tables(clusters, years, deputies, history, rules, lang, sources)
+    files = {"rotation.csv": frame, "rotation.xlsx": sheets, "summary.json": summary}
     from ..io.files import write_outputs
 
     return terms, clusters, write_outputs(out, files, inputs=sources)

@@ -34,7 +34,7 @@ def test_every_command_of_the_app_has_help(runner):
     """issue 7: every registered command has a help text, every parameter a description, --help exits 0."""
     commands = dict(typer.main.get_command(app).commands)
     assert set(commands) == {"solve", "validate", "evaluate", "diagnose", "whatif", "map", "report", "bench",
-                             "template", "compare", "sweep", "history", "rotate"}
+                             "template", "compare", "sweep", "history", "rotate", "cluster"}
     groups = {name: cmd for name, cmd in commands.items() if hasattr(cmd, "commands")}
     for group, cmd in groups.items():
         assert cmd.help and cmd.help.strip(), group
