@@ -98,8 +98,9 @@ def index_adjacency(inst: Mapping) -> list[list[int]]:
 
 def deviation(inst: Mapping, clusters: Mapping[str, int]) -> tuple[float, int, list[int]]:
     """(largest deviation from the mean total in %, the same in whole basis points rounded up as
-    the engine's objective, the cluster totals)."""
-    k = inst["k"]
+    the engine's objective, the cluster totals); the mean over the clusters ``clusters`` has
+    (labels 0..m-1), which is k for a valid partition."""
+    k = max(clusters.values()) + 1 if clusters else inst["k"]  # a peer may give another count: its own mean
     pop = dict(zip(inst["codes"], inst["population"], strict=True))
     totals = [0] * k
     for code, c in clusters.items():
@@ -121,8 +122,10 @@ def check(inst: Mapping, clusters: Mapping[str, int] | None) -> dict:
     if missing or unknown:
         problems.append(f"{len(missing)} unit(s) unassigned, {len(unknown)} unknown")
     labels = sorted(set(clusters.values()))
-    if labels != list(range(k)):
-        problems.append(f"cluster labels {labels[:3]}..., expected 0..{k - 1}")
+    if labels != list(range(len(labels))):
+        problems.append(f"cluster labels {labels[:3]}... are not 0..{len(labels) - 1}")
+    elif len(labels) != k:
+        problems.append(f"{len(labels)} clusters, expected {k}")
     groups = {c: [u for u in codes if clusters.get(u) == c] for c in labels}
     sizes = [len(groups[c]) for c in labels]
     out_band = [s for s in sizes if not lo <= s <= hi]
@@ -131,8 +134,8 @@ def check(inst: Mapping, clusters: Mapping[str, int] | None) -> dict:
     broken = [c for c, g in groups.items() if not _connected(g, inst["neighbours"])]
     if broken:
         problems.append(f"{len(broken)} cluster(s) not contiguous: {broken}")
-    pct, bp, totals = deviation(inst, {u: c for u, c in clusters.items() if u in set(codes)}) if not (
-        missing or unknown or labels != list(range(k))) else (None, None, [])
+    pct, bp, totals = deviation(inst, clusters) if not (missing or unknown or labels != list(range(len(labels)))) \
+        else (None, None, [])
     return {"valid": not problems, "problems": problems, "sizes": sizes, "band_violations": len(out_band),
             "non_contiguous": len(broken), "max_dev_pct": pct, "max_dev_bp": bp, "totals": totals}
 

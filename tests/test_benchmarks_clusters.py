@@ -76,6 +76,9 @@ def test_checker_flags_broken_partitions_and_recomputes_the_deviation():
     band = ci.check(inst, dict(zip(inst["codes"], [0, 0, 0, 0, 1, 1, 2, 2, 2], strict=True)))
     assert not band["valid"] and band["band_violations"] == 2
     assert ci.check(inst, None)["problems"] == ["no partition"]
+    two = ci.check(inst, dict(zip(inst["codes"], [0, 0, 0, 0, 0, 1, 1, 1, 1], strict=True)))
+    assert two["problems"] == ["2 clusters, expected 3", "2 cluster(s) outside 3..3: sizes [4, 5]"]
+    assert two["totals"] == [15, 30] and two["max_dev_bp"] == 3334  # over its own mean 22.5
 
 
 @pytest.mark.skipif(importlib.util.find_spec("highspy") is None, reason="highspy not installed")
