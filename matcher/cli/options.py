@@ -78,6 +78,8 @@ Paper = Annotated[str, typer.Option(
     "--paper", help="Paper of the map and of every page of the pack: a4 (default, landscape: Decree 30/2020/NĐ-CP "
                     "sets A4 for administrative documents) or a3 (landscape).")]
 Final = Annotated[bool, typer.Option("--final", help="The pack without the DRAFT mark (the version to sign).")]
+Year = Annotated[Optional[int], typer.Option(  # issue 12: cluster drawing
+    "--year", help="A cluster folder's map: mark that year's head (star) and deputies (triangle) from rotation.csv.")]
 PackName = Annotated[Optional[str], typer.Option(
     "--name", help="The scenario's name on the pack's cover and footers (default: the scenario's own name).")]
 CommunePages = Annotated[Optional[bool], typer.Option(

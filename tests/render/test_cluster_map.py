@@ -1,0 +1,92 @@
+"""issue 12: the static map of a cluster folder (matcher.render.cluster_map, matcher map)."""
+
+from __future__ import annotations
+
+import pytest
+from cluster_folders import haiphong_boundaries, haiphong_folder, tiny_folder
+from helpers import invoke
+
+from matcher.clusters.cluster_view import read_cluster_dir
+from matcher.render.cluster_colours import CLUSTER_PALETTE, cluster_colours
+from matcher.render.cluster_map import cluster_sheet
+from matcher.render.cluster_plot import cluster_context
+from matcher.render.legibility import label_report
+
+
+@pytest.fixture(scope="module")
+def runner():
+    from typer.testing import CliRunner
+
+    return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def haiphong():
+    folder, bounds = haiphong_folder(), haiphong_boundaries()
+    if folder is None:
+        pytest.skip("../shared/data/vietnam_2025 is absent")
+    from matcher.io.geo import read_boundaries
+
+    return folder, bounds, read_boundaries(bounds)
+
+
+def test_greedy_colouring_separates_neighbours():
+    """issue 12: on a wheel of 25 clusters (hub touching all, rim a cycle) no two adjacent share a colour."""
+    rim = list(range(2, 27))
+    adj = [(1, r) for r in rim] + [(a, b) for a, b in zip(rim, rim[1:] + rim[:1], strict=True)]
+    colours = cluster_colours(range(1, 27), adj)
+    assert all(colours[a] != colours[b] for a, b in adj)
+    assert len(CLUSTER_PALETTE) >= 12 and len(set(CLUSTER_PALETTE)) == len(CLUSTER_PALETTE)
+    assert len(set(cluster_colours(range(1, 16), []).values())) == 15  # up to 20 clusters: each its own colour
+
+
+def test_tiny_map_texts_and_year(tmp_path):
+    """issue 12: the 9-unit map names the hosts, or with a year that year's head and deputy, no text overlapping."""
+    view = read_cluster_dir(tiny_folder(tmp_path / "c"))
+    texts = {t.get_text() for t in cluster_sheet(view).findobj(lambda a: hasattr(a, "get_text"))}
+    assert {"Bạch Đằng", "Hải An", "Ngô Quyền"} <= texts and "Đơn vị đăng cai" in texts
+    assert "3 cụm, 9 đơn vị · lệch dân số lớn nhất 21%" in texts  # (51 - 42) / 42
+    fig = cluster_sheet(read_cluster_dir(tmp_path / "c", year=2026))
+    names = {t.get_gid(): t.get_text() for t in fig.axes[0].texts if t.get_gid()}
+    assert names["name-10000"] == "An Dương" and names["name-10001"] == "Bạch Đằng"  # head, deputy of cluster 1
+    assert {"cluster-1", "cluster-2", "cluster-3"} <= set(names)
+    rep = label_report(fig)
+    assert rep.overlaps == [] and rep.min_pt >= 7.0
+
+
+def test_haiphong_map_legible_and_coloured(haiphong):
+    """issue 12: 114 units in 15 clusters with polygons, A4 and A3: 0 overlaps, every text >= 7 pt,
+    adjacent clusters in different colours, 15 numbers drawn."""
+    folder, _, polys = haiphong
+    view = read_cluster_dir(folder, year=2027)
+    ctx = cluster_context(view, polys)
+    adj = view.adjacent_clusters()
+    assert len(adj) >= 20 and all(ctx.colours[a] != ctx.colours[b] for a, b in adj)
+    for paper in ("a4", "a3"):
+        fig = cluster_sheet(view, polys, "vi", paper, "haiphong.geojson")
+        rep = label_report(fig)
+        assert rep.overlaps == [] and rep.min_pt >= 7.0, (paper, rep.overlaps[:5], rep.smallest)
+        gids = [t.get_gid() for t in fig.axes[0].texts if (t.get_gid() or "").startswith("cluster-")]
+        assert len(gids) == 15
+
+
+def test_haiphong_year_heads_named(haiphong):
+    """issue 12: --year 2029 names each cluster's head of 2029 (from rotation.csv), not the host."""
+    folder = haiphong[0]
+    view = read_cluster_dir(folder, year=2029)
+    fig = cluster_sheet(view, None, "en")
+    shown = {t.get_gid()[5:] for t in fig.axes[0].texts if (t.get_gid() or "").startswith("name-")}
+    heads = set(view.rotation[view.rotation["year"] == 2029]["head_code"])
+    far = set(cluster_context(view).far)
+    assert heads - far <= shown
+
+
+def test_cli_map_formats(tmp_path, runner):
+    """issue 12: matcher map on a cluster folder writes PNG, PDF and SVG; --paper a3 too."""
+    folder = tiny_folder(tmp_path / "c")
+    for name, extra in (("m.png", ()), ("m.pdf", ("--year", "2027")), ("m.svg", ("--paper", "a3"))):
+        r = invoke(runner, "map", folder, *extra, "--out", tmp_path / name)
+        assert r.exit_code == 0, r.output
+        assert (tmp_path / name).stat().st_size > 1000
+    r = invoke(runner, "map", folder, "--out", tmp_path / "m.html")
+    assert r.exit_code == 2
