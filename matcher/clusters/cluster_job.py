@@ -44,6 +44,7 @@ class ClusterRun:
     assumptions: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     terms: list = field(default_factory=list)
+    previous_in_engine: bool = False  # the engine took the previous grouping (its moves stage / max_moves)
 
 
 class ClusterInfeasible(Exception):
@@ -172,13 +173,46 @@ def _engine_kwargs(o, units, k, size, neigh, dist, previous_idx, budget, partiti
 
 
 def _previous_index(previous: dict[str, str] | None, k: int) -> dict[str, int] | None:
-    """A previous grouping's labels as engine indices, when they are the numbers 1..k."""
+    """A previous grouping's labels as engine indices (numbered as :mod:`.cluster_label` numbers them),
+    when they fit 1..k."""
+    from .cluster_label import prev_labels
+
     if previous is None:
         return None
-    labels = set(previous.values())
-    if all(v.isdigit() and 1 <= int(v) <= k for v in labels):
-        return {c: int(v) - 1 for c, v in previous.items()}
+    num = prev_labels(previous)
+    if max(num.values()) <= k:
+        return {c: num[v] - 1 for c, v in previous.items()}
     return None
+
+
+def read_polygons(path: Path, code_column: str | None, codes: list[str]):
+    """The boundaries (:func:`matcher.io.geo.read_boundaries`). For units with 2-digit (province)
+    codes, a file's ``provinces`` layer is read when it has one, and codes are compared as 2 digits."""
+    from ..io.geo import read_boundaries
+
+    short = all(len(c) <= 2 for c in codes)
+    layers = []
+    if short:
+        try:
+            import pyogrio
+
+            layers = [str(n) for n, _ in pyogrio.list_layers(path)]
+        except Exception:  # read_boundaries says what is wrong with the file
+            layers = []
+    if short and "provinces" in layers and len(layers) > 1:
+        import geopandas as gpd
+
+        gdf = gpd.read_file(path, layer="provinces")
+        column = {c.lower(): c for c in gdf.columns}.get((code_column or "code").lower())
+        if column is None:
+            raise InputError([ValidationIssue(Path(path).name, 1, code_column or "code", None,
+                                              "required column is missing in layer 'provinces'")])
+        gdf = gdf.rename(columns={column: "code"})[["code", "geometry"]].to_crs(4326)
+    else:
+        gdf = read_boundaries(path, code_column)
+    if short:
+        gdf["code"] = [str(c)[-2:] if str(c).isdigit() and int(c) < 100 else str(c) for c in gdf["code"]]
+    return gdf
 
 
 def solve(o: ClusterOptions, progress: Callable[[str], None] = lambda s: None) -> ClusterRun:
@@ -190,9 +224,7 @@ def solve(o: ClusterOptions, progress: Callable[[str], None] = lambda s: None) -
     units, k, size, previous, years = check_inputs(o)
     polygons = None
     if o.boundaries is not None:
-        from ..io.geo import read_boundaries
-
-        polygons = read_boundaries(o.boundaries, o.boundaries_code)
+        polygons = read_polygons(o.boundaries, o.boundaries_code, units.codes)
         missing = sorted(set(units.codes) - set(polygons["code"]))
         if missing:
             raise InputError([ValidationIssue(Path(o.boundaries).name, None, "code", None,
@@ -213,7 +245,8 @@ def solve(o: ClusterOptions, progress: Callable[[str], None] = lambda s: None) -
         from .cluster_diag import diagnose
 
         raise diagnose(o, units, k, size, adj.neighbours, previous_idx, partition)
-    run = ClusterRun(o, units, adj, k, size, result, previous=previous, years=years, polygons=polygons)
+    run = ClusterRun(o, units, adj, k, size, result, previous=previous, years=years, polygons=polygons,
+                     previous_in_engine="previous" in kw)
     if not result.clusters:
         return run
     run.labels, run.hosts, run.moves = label_clusters(units, result, o.pins, previous)
@@ -234,9 +267,10 @@ def run_cluster(o: ClusterOptions, out: Path, progress: Callable[[str], None] = 
     run = solve(o, progress)
     if not run.labels:
         return run
-    if run.previous is not None and o.max_moves is not None and run.moves is not None and run.moves > o.max_moves:
-        progress(f"warning: {run.moves} units moved, more than --max-moves {o.max_moves} (not enforced by this "
-                 "engine version)")
+    if run.previous is not None and o.max_moves is not None and not run.previous_in_engine:
+        met = "met" if run.moves is not None and run.moves <= o.max_moves else "NOT met"
+        progress(f"warning: --max-moves {o.max_moves} is not enforced by this engine version: {run.moves} units "
+                 f"moved ({met}); labels matched to the previous grouping afterwards")
     extra = [(role, Path(p)) for role, p in (("units", o.units), ("from-plan", o.from_plan),
                                              ("boundaries", o.boundaries)) if p is not None]
     if o.scenario is not None:

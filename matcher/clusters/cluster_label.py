@@ -18,7 +18,7 @@ def _cluster_key(members: list[tuple[str, str]]) -> tuple:
     return min((vi_sort_key(name), code) for code, name in members)
 
 
-def _prev_labels(previous: dict[str, str], k: int) -> dict[str, int]:
+def prev_labels(previous: dict[str, str]) -> dict[str, int]:
     """Previous labels as numbers: 1..k as written when they are, else in sorted order."""
     labels = sorted(set(previous.values()), key=lambda v: (0, int(v), v) if v.isdigit() else (1, 0, v))
     if all(v.isdigit() and int(v) >= 1 for v in labels):
@@ -40,7 +40,7 @@ def label_clusters(units, result, pins: dict[str, int], previous: dict[str, str]
     if previous is not None and not pins:
         from scipy.optimize import linear_sum_assignment
 
-        num = _prev_labels(previous, k)
+        num = prev_labels(previous)
         engines = sorted(groups)
         span = sorted(set(num.values()) | set(range(1, k + 1)))
         overlap = [[sum(1 for c, _ in groups[e] if num.get(previous.get(c, ""), 0) == lab) for lab in span]
@@ -57,6 +57,6 @@ def label_clusters(units, result, pins: dict[str, int], previous: dict[str, str]
     labels = {code: fixed[result.clusters[code]] for code in units.codes}
     hosts = {fixed[e]: h for e, h in enumerate(result.hosts) if h is not None and e in fixed}
     if previous is not None:
-        num = _prev_labels(previous, k)
+        num = prev_labels(previous)
         moves = sum(1 for c in units.codes if num.get(previous.get(c, ""), 0) != labels[c])
     return labels, hosts, moves

@@ -72,3 +72,24 @@ def test_example_solves_to_a_contiguous_partition(name, tmp_path):
         assert seen == m
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] in ("OPTIMAL", "FEASIBLE") and summary["k"] == k
+
+
+SHARED_GPKG = Path("/work/shared/data/vietnam_2025/boundaries_2025.gpkg")
+if not SHARED_GPKG.exists():
+    SHARED_GPKG = Path(__file__).resolve().parents[3] / "shared" / "data" / "vietnam_2025" / "boundaries_2025.gpkg"
+
+
+@pytest.mark.skipif(not SHARED_GPKG.exists(), reason="../shared polygons absent")
+def test_province_polygons_give_a_connected_border_graph():
+    """issue 12: the national gpkg's provinces layer is read for 2-digit codes; 34 polygons, 58 shared borders, no
+    island link, the graph connected."""
+    from matcher.clusters.adjacency import neighbours
+    from matcher.clusters.cluster_job import hops_from, read_polygons
+
+    units = read_units(EXAMPLES / "provinces_2025" / "units.csv", ("population",))
+    polys = read_polygons(SHARED_GPKG, None, units.codes)
+    assert sorted(polys["code"]) == sorted(units.codes)
+    adj = neighbours(units.codes, units.lats, units.lons, polys, "code")
+    assert adj.method == "polygons" and adj.island_links == ()
+    assert sum(len(v) for v in adj.neighbours.values()) // 2 == 58
+    assert len(hops_from("01", adj.neighbours)) == 34
