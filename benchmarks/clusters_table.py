@@ -43,6 +43,13 @@ def _ratio(v, ref) -> str:
     return format(r, ".2f" if r >= 0.1 else ".2g")
 
 
+def _dev_ratio(bp, ref) -> str:
+    """The solver's largest deviation over matcher's (> 1: matcher's plan is better balanced)."""
+    if bp is None or ref is None:
+        return "–"
+    return "∞" if ref == 0 and bp else "1.00" if ref == bp else format(bp / ref, ".2f")
+
+
 def _dev_stage(rec: dict) -> dict | None:
     st = next((s for s in rec.get("stages") or [] if s["name"] == "deviation"), None)
     if st is not None:
@@ -84,8 +91,10 @@ def _table(name: str, recs: list[dict]) -> list[str]:
     lines = [f"### {name} (budget {_f(budget, 'g')} s)", "",
              "| solver | session | runs | median wall s | min | max | ratio to matcher | status | "
              "deviation value / bound (bp of mean) | value − bound (pp) | gap | largest deviation % | "
-             "sizes min–max (k) | valid runs |",
-             "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---|---:|"]
+             "deviation ratio to matcher | sizes min–max (k) | valid runs |",
+             "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---|---:|"]
+    m_last = next((r for r in reversed(recs) if r["solver"] == "matcher"), None)
+    m_bp = ((m_last or {}).get("check") or {}).get("max_dev_bp")
     for s in solvers:
         rs = [r for r in recs if r["solver"] == s]
         last, w = rs[-1], walls[s]
@@ -101,7 +110,8 @@ def _table(name: str, recs: list[dict]) -> list[str]:
         lines.append(f"| {s} | {last.get('session', '–')} | {len(rs)} | {_s(med)} | {_s(min(w) if w else None)} | "
                      f"{_s(max(w) if w else None)} | {ratio} | {last.get('status')} | "
                      f"{_f(v, '.0f')} / {_f(b, '.0f')} | {_f(diff)} | {_f(st.get('gap'), '.3f')} | "
-                     f"{_f(c.get('max_dev_pct'))} | {_sizes(c)} | {valid}/{len(rs)} |")
+                     f"{_f(c.get('max_dev_pct'))} | {_dev_ratio(c.get('max_dev_bp'), m_bp)} | {_sizes(c)} | "
+                     f"{valid}/{len(rs)} |")
     m = [r for r in recs if r["solver"] == "matcher"]
     if m:
         lines += ["", f"matcher stages (last run): {_stages_cell(m[-1])}"]

@@ -120,3 +120,4 @@ def test_saving_keeps_the_rows_not_rerun(tmp_path):
                                                                                     ("matcher", 1.0, 1)]
     table = clusters_table.markdown(data)
     assert "| highs-mip | 0 | 1 | 4.00 | 4.00 | 4.00 | 4.00 (other session) |" in table
+    assert "| 20.00 | 1.00 | 3–3 (3) | 1/1 |" in table
