@@ -52,8 +52,16 @@ def cluster(target: ClusterTarget, out: OutFolder, k: ClusterK = None, size: Clu
            "lang": None if lang == "vi" else lang}
     options = options_from(target, cli)
     progress = (lambda s: None) if quiet else err
+    from ..clusters.rotation import RotationConflict
+
     try:
         run = run_cluster(options, out, progress)
+    except RotationConflict as e:
+        for c in e.conflicts:
+            err(str(c))
+        err("the rotation rules cannot all hold for these clusters; run without --years, then matcher rotate "
+            "with --rule; nothing was written.")
+        return EXIT_INFEASIBLE
     except ClusterInfeasible as e:
         rules = ", ".join(RULE_WORDS[r] for r in e.rules) or "none"
         err(f"infeasible: no grouping of the units meets every rule (rules in force: {rules}).")

@@ -78,6 +78,10 @@ def _option_issues(o: ClusterOptions) -> list[ValidationIssue]:
         issues.append(ValidationIssue("--max-moves", None, None, o.max_moves, "must be 0 or more"))
     if not (isinstance(o.time_limit, int | float) and math.isfinite(o.time_limit) and o.time_limit > 0):
         issues.append(ValidationIssue("--time-limit", None, None, o.time_limit, "must be a number of seconds > 0"))
+    from ..i18n import LANGS
+
+    if o.lang not in LANGS:
+        issues.append(ValidationIssue("--lang", None, None, o.lang, f"use one of {', '.join(LANGS)}"))
     if o.deputies < 0:
         issues.append(ValidationIssue("--deputies", None, None, o.deputies, "must be 0 or more"))
     return issues

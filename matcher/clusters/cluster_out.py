@@ -231,11 +231,12 @@ def publish(run, out: Path, lang: str = "vi", record: dict | None = None) -> lis
     files: dict[str, object] = {"clusters.csv": tables["clusters"], "cluster_summary.csv": tables["cluster_summary"],
                                 "neighbours.csv": tables["neighbours"]}
     if run.years is not None:
-        from .rotation_io import Clusters, rotation_tables
+        from .rotation_io import Clusters, check_sizes, rotation_tables
 
         members = {str(c): tuple(sorted(code for code in run.units.codes if run.labels[code] == c))
                    for c in range(1, run.k + 1)}
         clusters = Clusters(members, dict(zip(run.units.codes, run.units.names, strict=True)))
+        check_sizes(clusters, run.options.deputies)
         run.terms, frame, rotation_sheets, rotation_summary = rotation_tables(
             clusters, run.years, run.options.deputies, (), lang=lang, sources=[out / "clusters.csv"])
         files[ROTATION_FILE] = frame

@@ -256,3 +256,27 @@ def test_english_labels_with_lang_en(runner, tmp_path):
     out = tmp_path / "out"
     assert invoke(runner, "cluster", LINE6, "--k", "2", "--lang", "en", "--out", out, *FAST).exit_code == 0
     assert load_workbook(out / "plan.xlsx").sheetnames == ["Clusters", "Units", "Neighbours", "Assumptions"]
+
+
+def test_too_many_deputies_for_the_clusters_exits_2_after_solving(runner, tmp_path):
+    """issue 12: --deputies 3 for clusters of 3 is refused (rotate's arithmetic, one line per cluster), no folder."""
+    out = tmp_path / "out"
+    result = invoke(runner, "cluster", LINE6, "--k", "2", "--years", "2026..2027", "--deputies", "3", "--out", out,
+                    *FAST)
+    assert result.exit_code == 2
+    assert "--deputies: value '3': cluster 1 has 3 member(s): a head and 3 deputy(ies) need 4" in result.output
+    assert not out.exists()
+
+
+def test_no_contiguous_and_max_moves_warning(runner, tmp_path):
+    """issue 12: --no-contiguous solves and says so in summary.json; --max-moves the engine cannot take is warned."""
+    prev = tmp_path / "previous.csv"
+    prev.write_text("code,cluster\n01001,1\n01002,1\n01003,1\n01004,2\n01005,2\n01006,2\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke(runner, "cluster", LINE6, "--k", "2", "--no-contiguous", "--from-plan", prev, "--max-moves", "0",
+                    "--out", out, "--time-limit", "2")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["contiguous"] is False and summary["previous"]["max_moves"] == 0
+    if not summary["previous"]["in_solver"]:
+        assert "--max-moves 0 is not enforced by this engine version" in result.output
