@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, ValidationIssue
-from ..io.tables import missing_columns, read_table, repair_code
+from ..io.tables import repair_code
 
 __all__ = ["ClusterView", "is_cluster_dir", "read_cluster_dir"]
 
@@ -137,13 +137,40 @@ def _number(table, i, col, raw, issues, integer=False):
         return None
 
 
-def _read(path: Path, required) -> object:
+class _Csv:
+    """A comma-separated file of the folder read as text (the writer's format: UTF-8, a BOM
+    allowed, comma separated; not sniffed: the ``;`` inside rotation.csv's lists would win),
+    with the spreadsheet row of each record (the header is row 1)."""
+
+    def __init__(self, path: Path, required):
+        self.name = path.name
+        try:
+            frame = pd.read_csv(path, sep=",", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as e:
+            first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            raise _bad(path.name, f"cannot be read as a comma-separated table ({first})") from e
+        frame.columns = [str(c).strip() for c in frame.columns]
+        self.frame = frame
+        self.rows = list(range(2, len(frame) + 2))
+        missing = [c for c in required if c not in frame.columns]
+        if missing:
+            have = ", ".join(frame.columns) or "none"
+            raise InputError([ValidationIssue(path.name, 1, c, None, f"required column is missing (columns: {have})")
+                              for c in missing])
+
+    def issue(self, i, column, value, message) -> ValidationIssue:
+        return ValidationIssue(self.name, None if i is None else self.rows[i], column, value, message)
+
+    def raise_if(self, issues) -> None:
+        if issues:
+            raise InputError(list(issues))
+
+
+def _read(path: Path, required) -> _Csv:
     if not path.is_file():
         raise _bad(path.parent.name + "/" + path.name, "file not found: not a complete cluster result folder "
                    "(written by matcher cluster)")
-    table = read_table(path)
-    table.raise_if(missing_columns(table, list(required)))
-    return table
+    return _Csv(path, required)
 
 
 def _units(folder: Path) -> pd.DataFrame:
@@ -225,8 +252,7 @@ def read_rotation(path: Path, units: pd.DataFrame) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise _bad(str(path), "file not found")
-    table = read_table(path)
-    table.raise_if(missing_columns(table, list(ROTATION_COLUMNS)))
+    table = _Csv(path, ROTATION_COLUMNS)
     cluster_of = dict(zip(units["code"], units["cluster"], strict=True))
     issues, rows = [], []
     for i, r in enumerate(table.frame.to_dict("records")):

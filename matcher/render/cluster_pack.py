@@ -42,6 +42,7 @@ from .pdf import (
     Page,
     Row,
     fit,
+    text_width,
     wrap,
 )
 from .pdf_render import draft_mark, paper_size, render_page
@@ -79,7 +80,8 @@ def balance_section(view, lang: str) -> list[Page]:
     rows.append(Row(total, bold=True))
     heads = [t("cl_col_cluster", lang), t("cl_col_members", lang), t("cl_col_population", lang),
              t("cl_col_area", lang), t("cl_col_dev", lang)] + ([t("cl_col_dev_area", lang)] if show_area_dev else [])
-    cols = [Col(h, fit(h, [r.cells[i] for r in rows]), "left" if i == 0 else "right") for i, h in enumerate(heads)]
+    cols = [Col(h, max(fit(h, [r.cells[i] for r in rows]), text_width(h, 7.5, True) + 12), "left" if i == 0 else
+                "right") for i, h in enumerate(heads)]
     cols.append(Col(t("cl_col_host", lang), flex=1.0))
     flow.table(cols, rows)
     return flow.pages
@@ -127,12 +129,15 @@ def rotation_section(view, lang: str) -> list[Page]:
 def assumptions_section(view, lang: str) -> list[Page]:
     s = view.summary
     flow = Flow(t("cl_pack_assumptions", lang), lang)
-    items = [printable(a) for a in s.get("assumptions") or []]
+    given = [printable(a) for a in s.get("assumptions") or [] if str(a).strip()]
+    items = list(given)
     adj = s.get("adjacency") or {}
-    items.append(t("cl_rule_delaunay" if adj.get("method") == "delaunay" else "cl_rule_polygons", lang))
-    names = view.names
-    for a, b in adj.get("island_links") or []:
-        items.append(t("cl_island_link", lang, a=printable(names.get(str(a), a)), b=printable(names.get(str(b), b))))
+    if not given or s.get("lang", "vi") != lang:  # the writer's own sentences already give the rule in its language
+        items.append(t("cl_rule_delaunay" if adj.get("method") == "delaunay" else "cl_rule_polygons", lang))
+        names = view.names
+        for a, b in adj.get("island_links") or []:
+            items.append(t("cl_island_link", lang, a=printable(names.get(str(a), a)),
+                           b=printable(names.get(str(b), b))))
     size = s.get("size")
     if isinstance(size, list | tuple) and len(size) == 2:
         items.append(t("cl_size_band", lang, lo=fmt_number(size[0], lang), hi=fmt_number(size[1], lang)))
@@ -149,8 +154,8 @@ def assumptions_section(view, lang: str) -> list[Page]:
         rows = [Row([printable(st.get("name")), status_text(str(st.get("status", "")).lower(), lang),
                      fmt_number(st.get("value"), lang, 2), fmt_number(st.get("bound"), lang, 2),
                      printable(st.get("unit") or ""), fmt_number(st.get("seconds"), lang, 1)]) for st in stages]
-        heads = ["", t("status", lang), "value", "bound", "", "s"]
-        flow.table([Col(h or " ", flex=1.0) for h in heads], rows)
+        heads = [t(f"cl_stage_{k}", lang) for k in ("name", "status", "value", "bound", "unit", "seconds")]
+        flow.table([Col(h, flex=1.0) for h in heads], rows)
     return flow.pages
 
 

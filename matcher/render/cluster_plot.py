@@ -126,15 +126,16 @@ def _areas(ax, ctx: ClusterPlot) -> None:
             ax.add_patch(PathPatch(MPath(verts, codes), **style))
 
     if ctx.polys is not None:
-        for _, r in ctx.polys.iterrows():
+        for _, r in ctx.polys[~ctx.polys["code"].isin(ctx.far)].iterrows():  # far units: in their inset
             patch(r.geometry, fc=ctx.colours[int(r.cluster)], ec="white", lw=0.4, zorder=1)
     for c, shape in ctx.shapes.items():
         drawn = ctx.polys is not None and c in set(ctx.polys["cluster"].astype(int))
         if not drawn:
             patch(shape, fc=ctx.colours[c], ec="none", alpha=0.55, zorder=1)
         patch(shape, fc="none", ec="#333333", lw=1.1, zorder=3)
-    ax.scatter(ctx.pts["x"], ctx.pts["y"], s=10 if ctx.polys is None else 4,
-               c=[ctx.colours[int(c)] for c in ctx.pts["cluster"]], edgecolors="#333333",
+    near = ctx.pts[~ctx.pts.index.isin(ctx.far)]
+    ax.scatter(near["x"], near["y"], s=10 if ctx.polys is None else 4,
+               c=[ctx.colours[int(c)] for c in near["cluster"]], edgecolors="#333333",
                linewidths=0.4 if ctx.polys is None else 0.2, zorder=4)
 
 
@@ -187,8 +188,8 @@ def plot_clusters(ax, ctx: ClusterPlot, north: str = "N") -> Placer:
     north arrow, scale bar); returns the placer (its boxes are every placed text)."""
     _areas(ax, ctx)
     _frame(ax, ctx)
-    heads = [c for c, _ in ctx.leaders.values() if c in ctx.pts.index]
-    deps = [d for _, ds in ctx.leaders.values() for d in ds if d in ctx.pts.index]
+    heads = [c for c, _ in ctx.leaders.values() if c in ctx.pts.index and c not in ctx.far]
+    deps = [d for _, ds in ctx.leaders.values() for d in ds if d in ctx.pts.index and d not in ctx.far]
     if heads:
         ax.scatter(ctx.pts.loc[heads, "x"], ctx.pts.loc[heads, "y"], **HEAD_STYLE)
     if deps:
