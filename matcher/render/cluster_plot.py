@@ -2,11 +2,11 @@
 
 Each cluster in its colour (:func:`matcher.render.cluster_colours.cluster_colours`: neighbours
 differ): member polygons when boundaries are given (cluster borders drawn heavier), else the
-members' points and, shaded, the convex hull of each cluster's points (derived, said so in the
-footer). The cluster's number sits in a circle at its centre (the dissolved polygon's or the
-hull's representative point); the host (or, for a year, that year's head) is a star and named,
-deputies a triangle and named. Names are placed by :class:`matcher.render.map_labels.Placer`,
-never over another text, a marker or a number.
+members' points and, shaded, the union of their Voronoi cells cut near the points (derived, said
+so in the footer; the convex hull when the points give no cells). The cluster's number sits in a
+circle at its centre (the representative point of its dissolved area); the host (or, for a year,
+that year's head) is a star and named, deputies a triangle and named. Names are placed by
+:class:`matcher.render.map_labels.Placer`, never over another text, a marker or a number.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ NUMBER_BOX = {"boxstyle": "circle,pad=0.25", "fc": "white", "ec": "#222222", "lw
 NAME_BOX = {"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8}
 HULL_BUFFER_M = 1200.0
 FAR_FACTOR, FAR_MIN_M, FAR_MAX = 8.0, 25_000.0, 3
+REACH = 2.5  # a Voronoi cell reaches this many median nearest-neighbour distances from its point
 SIMPLIFY_M = 40.0
 HEAD_STYLE = {"marker": "*", "s": 150, "color": "#111111", "edgecolors": "white", "linewidths": 0.6, "zorder": 7}
 DEPUTY_STYLE = {"marker": "^", "s": 34, "color": "#444444", "edgecolors": "white", "linewidths": 0.5, "zorder": 7}
@@ -61,6 +62,28 @@ def far_units(pts) -> tuple[str, ...]:
     return tuple(c for _, c in sorted(far, reverse=True)[:FAR_MAX])
 
 
+def point_regions(pts) -> dict:
+    """Without boundaries: cluster -> the union of its members' Voronoi cells, each cell cut to
+    :data:`REACH` times the median nearest-neighbour distance around its point (derived areas
+    that tile the map without overlapping, unlike hulls); {} when the points give no cells."""
+    if len(pts) < 4:
+        return {}
+    from scipy.spatial import cKDTree
+    from shapely import MultiPoint, Point, union_all, voronoi_polygons
+
+    xy = pts[["x", "y"]].to_numpy(dtype=float)
+    d, _ = cKDTree(xy).query(xy, k=2)
+    reach = max(REACH * float(np.median(d[:, 1])), HULL_BUFFER_M)
+    try:
+        cells = voronoi_polygons(MultiPoint([tuple(p) for p in xy]), ordered=True).geoms
+    except Exception:  # degenerate point sets: the hulls instead
+        return {}
+    parts: dict = {}
+    for (x, y), cell, c in zip(xy, cells, pts["cluster"].astype(int), strict=True):
+        parts.setdefault(c, []).append(cell.intersection(Point(x, y).buffer(reach)))
+    return {c: union_all(ps, grid_size=1.0) for c, ps in parts.items()}  # a 1 m grid: no slivers between cells
+
+
 def cluster_context(view, boundaries=None) -> ClusterPlot:
     """Project once; dissolve polygons (or hull the points) per cluster; colour; leaders."""
     import geopandas as gpd
@@ -82,6 +105,8 @@ def cluster_context(view, boundaries=None) -> ClusterPlot:
             p["geometry"] = p.geometry.simplify(SIMPLIFY_M, preserve_topology=True)
             polys = p
             shapes = {int(c): geom for c, geom in p[~p["code"].isin(far)].dissolve("cluster").geometry.items()}
+    if not shapes:
+        shapes = point_regions(near)
     for c, grp in near.groupby("cluster"):
         if int(c) not in shapes:
             shapes[int(c)] = MultiPoint(list(zip(grp["x"], grp["y"], strict=True))).convex_hull.buffer(HULL_BUFFER_M)

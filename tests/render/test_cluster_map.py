@@ -90,3 +90,24 @@ def test_cli_map_formats(tmp_path, runner):
         assert (tmp_path / name).stat().st_size > 1000
     r = invoke(runner, "map", folder, "--out", tmp_path / "m.html")
     assert r.exit_code == 2
+
+
+def test_points_map_areas_do_not_overlap(haiphong):
+    """issue 12: without boundaries the derived cluster areas (Voronoi cells merged per cluster) never
+    overlap, cover every near unit's point, and the sheet's texts do not overlap."""
+    from shapely.geometry import Point
+
+    view = read_cluster_dir(haiphong[0])
+    ctx = cluster_context(view)
+    shapes = ctx.shapes
+    assert sorted(shapes) == list(range(1, 16))
+    for a in shapes:
+        for b in shapes:
+            if a < b:
+                smaller = min(shapes[a].area, shapes[b].area)  # shared borders only: the 1 m snapping grid
+                assert shapes[a].intersection(shapes[b]).area < 1e-5 * smaller, (a, b)  # leaves < 0.001 %
+    for code, u in ctx.pts.iterrows():
+        if code not in ctx.far:
+            assert shapes[int(u["cluster"])].buffer(1).contains(Point(u["x"], u["y"])), code
+    rep = label_report(cluster_sheet(view, None, "vi"))
+    assert rep.overlaps == [] and rep.min_pt >= 7.0

@@ -85,3 +85,26 @@ def test_haiphong_pack(tmp_path, runner):
     for code in list(view.hosts().values()) + list(view.rotation[view.rotation["year"] == 2030]["head_code"]):
         assert names[code] in text, names[code]
     assert "Bạch Long Vĩ" in text and "Cụm 15" in text
+
+
+def test_folder_written_by_matcher_cluster_draws(tmp_path, runner):
+    """issue 12: the contract end to end: a folder written by matcher cluster (6 units on a line, k 2,
+    rotation 2026..2028) is drawn by matcher map --year and matcher report; heads of 2027 in the map."""
+    from pathlib import Path
+
+    line6 = Path(__file__).resolve().parents[1] / "data" / "clusters" / "line6.csv"
+    out = tmp_path / "c"
+    r = invoke(runner, "cluster", line6, "--k", "2", "--years", "2026..2028", "--out", out, "--time-limit", "2")
+    assert r.exit_code == 0, r.output
+    view = read_cluster_dir(out, year=2027)
+    assert view.k == 2 and len(view.units) == 6 and view.years() == [2026, 2027, 2028]
+    from matcher.render.cluster_map import cluster_sheet
+
+    fig = cluster_sheet(view)
+    shown = {t.get_gid()[5:] for t in fig.axes[0].texts if (t.get_gid() or "").startswith("name-")}
+    assert {h for h, _ in view.leaders().values()} <= shown
+    assert invoke(runner, "map", out, "--year", "2027", "--out", tmp_path / "m.pdf").exit_code == 0
+    r = invoke(runner, "report", out, "--out", tmp_path / "p.pdf")
+    assert r.exit_code == 0, r.output
+    text = "\n".join(_pages(tmp_path / "p.pdf"))
+    assert "An Lão" in text and "Cụm 2" in text
