@@ -16,6 +16,7 @@ from .options import (
     PackName,
     Paper,
     ResultDir,
+    RotationFile,
     Year,
     check_lang,
     check_paper,
@@ -30,6 +31,7 @@ def map_(
     paper: Paper = "a4",
     boundaries_code: BoundariesCode = None,
     year: Year = None,
+    rotation: RotationFile = None,
 ) -> int:
     """Draw a result as a map: static (PNG, PDF, SVG; A4 landscape or --paper a3) or one offline HTML file.
     A cluster folder (matcher cluster): each cluster in its colour, the host or, with --year, that year's head."""
@@ -38,8 +40,9 @@ def map_(
 
     check_lang(lang)
     check_paper(paper)
-    if cluster_dispatch(result_dir, year):  # issue 12: a cluster folder
-        written = cluster_map_file(result_dir, out, boundaries, lang, paper, boundaries_code, year, show_warnings())
+    if cluster_dispatch(result_dir, year, rotation):  # issue 12: a cluster folder
+        written = cluster_map_file(result_dir, out, boundaries, lang, paper, boundaries_code, year, show_warnings(),
+                                   rotation)
         typer.echo(f"wrote {written}")
         return EXIT_OK
     written = draw_map_file(result_dir, out, boundaries, lang, paper=paper, boundaries_code=boundaries_code,
@@ -58,6 +61,8 @@ def report(
     name: PackName = None,
     commune_pages: CommunePages = None,
     boundaries_code: BoundariesCode = None,
+    year: Year = None,
+    rotation: RotationFile = None,
 ) -> int:
     """Build the committee review pack (PDF): cover, map, checks, pairs, coverage, why each partner,
     one page per remote commune, assumptions, approval; marked DRAFT until --final. A cluster folder: the
@@ -67,9 +72,10 @@ def report(
 
     check_lang(lang)
     check_paper(paper)
-    if cluster_dispatch(result_dir):  # issue 12: a cluster folder
+    if cluster_dispatch(result_dir, year, rotation):  # issue 12: a cluster folder
         written = cluster_pack_file(result_dir, out, boundaries, lang, paper=paper, final=final, name=name,
-                                    boundaries_code=boundaries_code, warn=show_warnings())
+                                    boundaries_code=boundaries_code, year=year, warn=show_warnings(),
+                                    rotation=rotation)
         typer.echo(f"wrote {written}")
         return EXIT_OK
     written = write_pack_file(result_dir, out, boundaries, lang, paper=paper, final=final, name=name,

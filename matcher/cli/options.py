@@ -80,6 +80,8 @@ Paper = Annotated[str, typer.Option(
 Final = Annotated[bool, typer.Option("--final", help="The pack without the DRAFT mark (the version to sign).")]
 Year = Annotated[Optional[int], typer.Option(  # issue 12: cluster drawing
     "--year", help="A cluster folder's map: mark that year's head (star) and deputies (triangle) from rotation.csv.")]
+RotationFile = Annotated[Optional[Path], typer.Option(  # issue 12: cluster drawing
+    "--rotation", help="A cluster folder: the rotation.csv of matcher rotate to draw instead of the folder's own.")]
 PackName = Annotated[Optional[str], typer.Option(
     "--name", help="The scenario's name on the pack's cover and footers (default: the scenario's own name).")]
 CommunePages = Annotated[Optional[bool], typer.Option(

@@ -19,7 +19,6 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, ValidationIssue
-from ..io.tables import repair_code
 
 __all__ = ["ClusterView", "is_cluster_dir", "read_cluster_dir"]
 
@@ -28,6 +27,11 @@ SUMMARY_COLUMNS = ("cluster", "n_members", "host_code", "host_name", "population
 NEIGHBOUR_COLUMNS = ("code_a", "code_b", "rule")
 ROTATION_COLUMNS = ("cluster", "year", "head_code", "head_name", "deputy_codes", "deputy_names", "slack")
 KIND = "clusters"
+
+
+def repair_code(raw) -> str:
+    """A code as text, as written (5-digit commune codes, 2-digit province codes: never padded)."""
+    return str(raw or "").strip()
 
 
 @dataclass(frozen=True)
@@ -254,12 +258,18 @@ def read_rotation(path: Path, units: pd.DataFrame) -> pd.DataFrame:
         raise _bad(str(path), "file not found")
     table = _Csv(path, ROTATION_COLUMNS)
     cluster_of = dict(zip(units["code"], units["cluster"], strict=True))
+    unpadded = {code.lstrip("0"): code for code in cluster_of}  # matcher rotate pads codes to 5 digits ('00075')
+
+    def code_of(raw) -> str:
+        code = repair_code(raw)
+        return code if code in cluster_of else unpadded.get(code.lstrip("0"), code)
+
     issues, rows = [], []
     for i, r in enumerate(table.frame.to_dict("records")):
         c = _number(table, i, "cluster", r["cluster"], issues, integer=True)
         y = _number(table, i, "year", r["year"], issues, integer=True)
-        head = repair_code(r["head_code"] or "")
-        deputies = tuple(repair_code(d) for d in _split(r["deputy_codes"]))
+        head = code_of(r["head_code"])
+        deputies = tuple(code_of(d) for d in _split(r["deputy_codes"]))
         if c is None or y is None:
             continue
         if c not in set(cluster_of.values()):
@@ -270,7 +280,8 @@ def read_rotation(path: Path, units: pd.DataFrame) -> pd.DataFrame:
                 issues.append(table.issue(i, col, code, f"is not a member of cluster {c} in clusters.csv"))
         names = _split(r["deputy_names"])
         rows.append({"cluster": c, "year": y, "head_code": head, "head_name": (r["head_name"] or "").strip(),
-                     "deputy_codes": deputies, "deputy_names": names, "slack": _split(r["slack"])})
+                     "deputy_codes": deputies, "deputy_names": names,
+                     "slack": tuple(code_of(x) for x in _split(r["slack"]))})
     table.raise_if(issues)
     return pd.DataFrame(rows, columns=list(ROTATION_COLUMNS))
 

@@ -22,13 +22,16 @@ FOLDER_FILES = ("clusters.csv", "clusters.csvt", "cluster_summary.csv", "cluster
 MAP_SUFFIXES = (".png", ".pdf", ".svg")
 
 
-def cluster_dispatch(result_dir: Path, year: int | None = None) -> bool:
-    """True for a cluster folder; ``year`` on another folder is bad input."""
+def cluster_dispatch(result_dir: Path, year: int | None = None, rotation: Path | None = None) -> bool:
+    """True for a cluster folder; ``year`` or ``rotation`` on another folder is bad input."""
     if is_cluster_dir(result_dir):
         return True
-    if year is not None:
-        raise InputError([ValidationIssue("--year", None, None, str(year), "is for a cluster result folder "
-                                          "(matcher cluster); this folder is a twinning result")])
+    asked = [(o, v) for o, v in (("--year", year), ("--rotation", rotation)) if v is not None]
+    if asked and not Path(result_dir).is_dir():
+        raise InputError([ValidationIssue(str(result_dir), None, None, None, "is not a folder: give a result folder")])
+    if asked:
+        raise InputError([ValidationIssue(o, None, None, str(v), "is for a cluster result folder (matcher cluster); "
+                                          "this folder is a twinning result") for o, v in asked])
     return False
 
 

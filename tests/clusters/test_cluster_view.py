@@ -90,3 +90,36 @@ def test_cli_bad_folder_exit_2(tmp_path, runner):
     (tmp_path / "twin" / "summary.json").write_text("{}", encoding="utf-8")
     r = invoke(runner, "map", tmp_path / "twin", "--year", "2026", "--out", tmp_path / "m.png")
     assert r.exit_code == 2 and "--year" in r.output
+
+
+def test_province_codes_kept_and_padded_rotation_matched(tmp_path):
+    """issue 12: 2-digit province codes stay as given; a rotation from matcher rotate that padded them
+    ('00003') still names the folder's units."""
+    from cluster_folders import tiny_neighbours, tiny_rotation, tiny_units, write_folder
+
+    to2 = {f"{10000 + i:05d}": f"{i + 1:02d}" for i in range(9)}
+    u = tiny_units()
+    u["code"] = u["code"].map(to2)
+    nb = [(to2[a], to2[b], r) for a, b, r in tiny_neighbours()]
+    rot = [{**r, "head_code": f"{int(to2[r['head_code']]):05d}", "deputy_codes": f"{int(to2[r['deputy_codes']]):05d}",
+            "slack": ""} for r in tiny_rotation()]
+    folder = write_folder(tmp_path / "p", u, nb, rot)
+    v = read_cluster_dir(folder, year=2026)
+    assert list(v.units["code"])[:3] == ["01", "02", "03"]
+    assert v.leaders() == {1: ("01", ("02",)), 2: ("04", ("05",)), 3: ("07", ("08",))}
+
+
+def test_cli_rotation_option(tmp_path, runner):
+    """issue 12: --rotation draws another rotation.csv; on a twinning folder it is refused (exit 2)."""
+    folder = tiny_folder(tmp_path / "c", rotation=False)
+    tiny_folder(tmp_path / "r")
+    r = invoke(runner, "map", folder, "--year", "2028", "--rotation", tmp_path / "r" / "rotation.csv",
+               "--out", tmp_path / "m.png")
+    assert r.exit_code == 0, r.output
+    r = invoke(runner, "report", folder, "--rotation", tmp_path / "r" / "rotation.csv", "--out", tmp_path / "p.pdf")
+    assert r.exit_code == 0, r.output
+    (tmp_path / "twin").mkdir()
+    (tmp_path / "twin" / "summary.json").write_text("{}", encoding="utf-8")
+    r = invoke(runner, "report", tmp_path / "twin", "--rotation", tmp_path / "r" / "rotation.csv",
+               "--out", tmp_path / "p2.pdf")
+    assert r.exit_code == 2 and "--rotation" in r.output
