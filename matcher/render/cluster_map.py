@@ -74,11 +74,12 @@ def _draw_key(fig, ctx: ClusterPlot, lang: str, x: float, y: float, w: float, H:
     rows = key_rows(view, lang)
     fig.text(x / W, 1 - y / H, t("cl_key_title", lang), fontsize=size + 1, fontweight="bold", va="top")
     y += (size + 1) * 1.6 / 72
-    xs = [x, x + 0.45, x + 1.35, x + w]  # cluster left; members right (+0.75); name left; population right
+    f = size / KEY_PT  # A3: every offset grows with the type
+    xs = [x, x + 0.45 * f, x + 1.35 * f, x + w]  # cluster left; members right (+0.75); name left; population right
     lh = size * 1.45 / 72
     for i, label in enumerate(cols):
         ha = "left" if i in (0, 2) else "right"
-        px = {0: xs[0], 1: xs[1] + 0.75, 2: xs[2], 3: xs[3]}[i]
+        px = {0: xs[0], 1: xs[1] + 0.75 * f, 2: xs[2], 3: xs[3]}[i]
         fig.text(px / W, 1 - y / H, label, fontsize=size, fontweight="bold", va="top", ha=ha)
     y += lh
     fig.add_artist(matplotlib.lines.Line2D([x / W, (x + w) / W], [1 - y / H] * 2, color="#333333", lw=0.6))
@@ -87,11 +88,11 @@ def _draw_key(fig, ctx: ClusterPlot, lang: str, x: float, y: float, w: float, H:
         total = j == len(rows) - 1
         if not total:
             c = int(view.clusters["cluster"].iloc[j])
-            fig.add_artist(Rectangle(((x) / W, 1 - (y + lh * 0.85) / H), 0.16 / W, lh * 0.8 / H,
+            fig.add_artist(Rectangle((x / W, 1 - (y + lh * 0.85) / H), 0.16 * f / W, lh * 0.8 / H,
                                      fc=ctx.colours[c], ec="#333333", lw=0.4, transform=fig.transFigure))
         weight = "bold" if total else "normal"
-        fig.text((xs[0] + 0.22) / W, 1 - y / H, row[0], fontsize=size, va="top", fontweight=weight)
-        fig.text((xs[1] + 0.75) / W, 1 - y / H, row[1], fontsize=size, va="top", ha="right", fontweight=weight)
+        fig.text((xs[0] + 0.22 * f) / W, 1 - y / H, row[0], fontsize=size, va="top", fontweight=weight)
+        fig.text((xs[1] + 0.75 * f) / W, 1 - y / H, row[1], fontsize=size, va="top", ha="right", fontweight=weight)
         fig.text(xs[2] / W, 1 - y / H, row[2], fontsize=size, va="top")
         fig.text(xs[3] / W, 1 - y / H, row[3], fontsize=size, va="top", ha="right", fontweight=weight)
         y += lh

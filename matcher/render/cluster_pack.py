@@ -80,7 +80,7 @@ def balance_section(view, lang: str) -> list[Page]:
     rows.append(Row(total, bold=True))
     heads = [t("cl_col_cluster", lang), t("cl_col_members", lang), t("cl_col_population", lang),
              t("cl_col_area", lang), t("cl_col_dev", lang)] + ([t("cl_col_dev_area", lang)] if show_area_dev else [])
-    cols = [Col(h, max(fit(h, [r.cells[i] for r in rows]), text_width(h, 7.5, True) + 12), "left" if i == 0 else
+    cols = [Col(h, max(fit(h, [r.cells[i] for r in rows]), text_width(h, 7.5, True) + 12) + 8, "left" if i == 0 else
                 "right") for i, h in enumerate(heads)]
     cols.append(Col(t("cl_col_host", lang), flex=1.0))
     flow.table(cols, rows)
