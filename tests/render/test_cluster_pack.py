@@ -108,3 +108,13 @@ def test_folder_written_by_matcher_cluster_draws(tmp_path, runner):
     assert r.exit_code == 0, r.output
     text = "\n".join(_pages(tmp_path / "p.pdf"))
     assert "An Lão" in text and "Cụm 2" in text
+
+
+def test_a3_pack_every_page_a3(tmp_path, runner):
+    """issue 12: --paper a3: every page of the cluster pack is A3 landscape (1190.6 x 841.9 pt)."""
+    folder = tiny_folder(tmp_path / "c")
+    r = invoke(runner, "report", folder, "--paper", "a3", "--year", "2027", "--out", tmp_path / "p.pdf")
+    assert r.exit_code == 0, r.output
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+             for p in pypdf.PdfReader(tmp_path / "p.pdf").pages}
+    assert sizes == {(1191, 842)}
