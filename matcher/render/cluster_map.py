@@ -64,8 +64,11 @@ def key_rows(view, lang: str) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def _draw_key(fig, ctx: ClusterPlot, lang: str, x: float, y: float, w: float, H: float, W: float, size: float) -> float:
-    """The key table at (x, y) inches from the sheet's top left; returns the y under it."""
+def _draw_key(fig, ctx: ClusterPlot, lang: str, x: float, y: float, w: float, H: float, W: float, size: float,
+              bottom: float | None = None) -> float:
+    """The key table at (x, y) inches from the sheet's top left, down to ``bottom`` at most (the
+    clusters that do not fit are counted in one line: the pack's balance table has them all);
+    returns the y under it."""
     from matplotlib.patches import Rectangle
 
     view = ctx.view
@@ -84,10 +87,17 @@ def _draw_key(fig, ctx: ClusterPlot, lang: str, x: float, y: float, w: float, H:
     y += lh
     fig.add_artist(matplotlib.lines.Line2D([x / W, (x + w) / W], [1 - y / H] * 2, color="#333333", lw=0.6))
     y += 0.03
+    room = int(((bottom or H) - y) / lh)
+    shown = list(range(len(rows) - 1))
+    if len(rows) > room:
+        shown = shown[:max(room - 2, 0)]
+        more = len(rows) - 1 - len(shown)
+        rows = [rows[i] for i in shown] + [("", "", t("cl_key_more", lang, n=fmt_number(more, lang)), ""), rows[-1]]
+        shown.append(None)
     for j, row in enumerate(rows):
         total = j == len(rows) - 1
-        if not total:
-            c = int(view.clusters["cluster"].iloc[j])
+        if not total and shown[j] is not None:
+            c = int(view.clusters["cluster"].iloc[shown[j]])
             fig.add_artist(Rectangle((x / W, 1 - (y + lh * 0.85) / H), 0.16 * f / W, lh * 0.8 / H,
                                      fc=ctx.colours[c], ec="#333333", lw=0.4, transform=fig.transFigure))
         weight = "bold" if total else "normal"
@@ -132,7 +142,7 @@ def cluster_sheet(view, boundaries=None, lang: str = "vi", paper: str = "a4", bo
         plot_clusters(ax, ctx, north=t("north", lang))
         cx = W - MARGIN - col_w
         y = _legend(fig, view, lang, cx, top, W, H, 8 * k)
-        _draw_key(fig, ctx, lang, cx, y + 0.1, col_w, H, W, KEY_PT * k)
+        _draw_key(fig, ctx, lang, cx, y + 0.1, col_w, H, W, KEY_PT * k, bottom)
         fig.text(MARGIN / W, MARGIN / H, foot, fontsize=SMALL_PT, va="bottom", color="#333333")
         return fig
 

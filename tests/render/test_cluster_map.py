@@ -111,3 +111,25 @@ def test_points_map_areas_do_not_overlap(haiphong):
             assert shapes[int(u["cluster"])].buffer(1).contains(Point(u["x"], u["y"])), code
     rep = label_report(cluster_sheet(view, None, "vi"))
     assert rep.overlaps == [] and rep.min_pt >= 7.0
+
+
+def test_key_of_many_clusters_stays_on_the_sheet(tmp_path):
+    """issue 12: 60 clusters of 2 units: the key shows what fits, counts the rest in one line, and no
+    text leaves the sheet or overlaps another."""
+    import pandas as pd
+    from cluster_folders import write_folder
+
+    rows = [{"code": f"{20000 + i:05d}", "name": f"Xã Số {i}", "unit_type": "xã", "cluster": i // 2 + 1,
+             "is_host": int(i % 2 == 0), "lat": 20.5 + 0.03 * (i // 12), "lon": 106.3 + 0.03 * (i % 12),
+             "population": 1000 + i, "area_km2": 5.0} for i in range(120)]
+    nb = [(f"{20000 + i:05d}", f"{20001 + i:05d}", "delaunay") for i in range(119) if (i + 1) % 12]
+    view = read_cluster_dir(write_folder(tmp_path / "c", pd.DataFrame(rows), nb))
+    fig = cluster_sheet(view)
+    texts = [t.get_text() for t in fig.texts]
+    more = [s for s in texts if s.startswith("… và ")]
+    assert len(more) == 1 and more[0].endswith("cụm nữa (xem bảng cân đối)")
+    n_more = int(more[0].split()[2])
+    assert n_more >= 1 and "Tổng" in texts
+    assert {int(s) for s in texts if s.isdigit()} == set(range(1, 61 - n_more)) | {120}  # clusters 1.., total
+    rep = label_report(fig)
+    assert rep.overlaps == [] and rep.min_pt >= 7.0, rep.overlaps[:5]
