@@ -3,8 +3,10 @@
 :func:`cluster_dispatch` tells :mod:`matcher.jobs` whether a folder is a cluster folder
 (summary.json ``"kind": "clusters"``) and refuses ``--year`` on any other folder (exit 2).
 :func:`cluster_map_file` and :func:`cluster_pack_file` read the folder
-(:func:`matcher.clusters.cluster_view.read_cluster_dir`), the polygons (the boundary reader of
-:mod:`matcher.io.geo`, with its errors and its partial-coverage warning) and publish one file
+(:func:`matcher.clusters.cluster_view.read_cluster_dir`), the polygons (as ``matcher cluster``
+reads them: :func:`matcher.clusters.cluster_job.read_polygons`, the boundary reader of
+:mod:`matcher.io.geo` with its errors, a ``provinces`` layer for 2-digit codes; the partial-coverage
+warning of :func:`matcher.io.geo.match_boundaries`) and publish one file
 through :func:`matcher.io.files.publish_file` (atomic; never over an input of the folder).
 """
 
@@ -36,10 +38,11 @@ def cluster_dispatch(result_dir: Path, year: int | None = None, rotation: Path |
 
 
 def _inputs(result_dir: Path, boundaries, boundaries_code, year, warn, rotation=None):
-    from ..io.geo import match_boundaries, read_boundaries
+    from ..clusters.cluster_job import read_polygons  # read_boundaries; 2-digit codes: a 'provinces' layer
+    from ..io.geo import match_boundaries
 
     view = read_cluster_dir(result_dir, rotation=rotation, year=year)
-    polys = read_boundaries(boundaries, boundaries_code) if boundaries else None
+    polys = read_polygons(boundaries, boundaries_code, list(view.units["code"])) if boundaries else None
     partial = match_boundaries(polys, view.units["code"].astype(str))
     if partial is not None and warn is not None:
         warn([partial])
