@@ -10,7 +10,6 @@ re-solves with one rule relaxed at a time (:mod:`.cluster_diag`), the rules that
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections import deque
 from collections.abc import Callable
@@ -168,25 +167,21 @@ def _engine_kwargs(o, units, k, size, neigh, dist, previous_idx, budget, partiti
     kw = dict(k=k, size=size, attributes=attrs, types=dict(zip(units.codes, units.types, strict=True)),
               separate_types=o.separate_types, pins={c: v - 1 for c, v in o.pins.items()} or None, distance_m=dist,
               contiguous=o.contiguous, max_deterministic_time=budget, wall_limit_s=WALL_FACTOR * budget + 5, seed=0)
-    params = inspect.signature(partition).parameters
-    if previous_idx is not None and "previous" in params:
+    if previous_idx is not None:
         kw["previous"] = previous_idx
-        if o.max_moves is not None and "max_moves" in params:
-            kw["max_moves"] = o.max_moves
+        kw["max_moves"] = o.max_moves
     return kw
 
 
 def _previous_index(previous: dict[str, str] | None, k: int) -> dict[str, int] | None:
-    """A previous grouping's labels as engine indices (numbered as :mod:`.cluster_label` numbers them),
-    when they fit 1..k."""
+    """A previous grouping's labels as engine indices (numbered as :mod:`.cluster_label` numbers them);
+    an index >= k (a previous cluster beyond the new count) counts every member as moved."""
     from .cluster_label import prev_labels
 
     if previous is None:
         return None
     num = prev_labels(previous)
-    if max(num.values()) <= k:
-        return {c: num[v] - 1 for c, v in previous.items()}
-    return None
+    return {c: num[v] - 1 for c, v in previous.items()}
 
 
 def read_polygons(path: Path, code_column: str | None, codes: list[str]):

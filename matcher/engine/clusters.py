@@ -43,14 +43,28 @@ Objectives, lexicographic (each stage keeps the earlier stages' values as constr
      share a contiguous cluster), :math:`\sum_j a_{ij} = 1`, :math:`a_{ij} \le \sum_c h_{jc}`,
      :math:`a_{ij} \Rightarrow x_{jc} \ge x_{ic}`, :math:`\sum_i h_{ic} = 1`, :math:`h_{ic} \le x_{ic}`.
 
-Warm start (without pins): greedy region growing, then single-unit moves and swaps between
-neighbouring clusters that keep the band and contiguity and lower the sorted vector of relative
-deviations (best of ``WARM_STARTS`` seeded starts; :mod:`.clusters_warm`); the first stage
-starts from that plan (a complete hint), every later stage from the stage before.
+Stage ``moves`` (only with a previous grouping, right after ``deviation``): the units not in their
+previous cluster index, :math:`n - \sum_i x_{i,p(i)}` (a unit whose previous index is :math:`\ge k`,
+or that had none, always counts); ``max_moves`` caps it in every stage. Symmetry breaking is off with
+pins or a previous grouping (cluster indices then mean something).
+
+Lower bound (:mod:`.clusters_bounds`): every unit's cluster is a connected band-sized set holding it,
+so the largest deviation is at least :math:`L = \max_u \min_{S \ni u}` (deviation of :math:`S`),
+found by enumerating connected sets; the deviation stage adds :math:`M \ge L` and reports
+:math:`\max(L, \text{CP-SAT's bound})` as its bound (a plan at :math:`L` is proven optimal).
+
+Warm start (:mod:`.clusters_warm`, :mod:`.clusters_search`): from a valid previous grouping, else
+greedy region growing (seeded; pins and previous labels matched by re-ordering the regions), each start
+simulated-annealed (moves and swaps that keep every rule, energy :math:`\sum d^2`) and its neighbouring
+cluster pairs re-split exactly; the best of up to 10 starts hints the first stage (a complete hint),
+every later stage starts from the stage before. The annealing uses ``WARM_SHARE`` of the budget,
+counting ``STEPS_PER_SECOND`` proposals as one deterministic second.
 
 Every stage runs CP-SAT with one worker, a fixed seed and a deterministic-time limit (the
-budget not used by a stage passes on); the wall clock only guards. A stage that is not
-proven optimal keeps its best value (not a bound) for the next stages.
+budget not used by a stage passes on); the wall clock only guards. A stage in which CP-SAT finds
+nothing better than its hint in its share keeps the hinted plan, FEASIBLE with that plan's value
+(computed from the definitions) and the bound known. A stage that is not proven optimal keeps its best
+value (not a bound) for the next stages.
 """
 
 from __future__ import annotations
@@ -63,12 +77,12 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..errors import InputError, ValidationIssue
 from ..result import StageResult, Status
-from .clusters_warm import greedy, hops, improve, spread_key
+from .clusters_bounds import _bad, choose_k, deviation_bound
+from .clusters_warm import STEPS_PER_SECOND, hops, stage_value, warm_start
 
 BP = 10_000  # basis points per mean total
-WARM_STARTS = 10  # greedy + local search starts (seeded), the best one is the first stage's hint
+WARM_SHARE = 0.5  # of the deterministic budget for the warm start (annealing steps, clusters_warm)
 SOURCE = "clusters"
 _STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
            cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.MODEL_INVALID: Status.MODEL_INVALID}
@@ -86,52 +100,12 @@ class ClusterResult:
     stages: tuple[StageResult, ...] = ()
 
 
-def _bad(value: object, message: str, column: str = "k") -> InputError:
-    return InputError([ValidationIssue(SOURCE, None, column, value, message)])
-
-
-def _type_split(counts: Sequence[int], k: int, lo: int, hi: int) -> bool:
-    """Can every type's units fill whole clusters (k in all)? A small subset-sum."""
-    reach = {0}
-    for n_t in counts:
-        options = [m for m in range(1, n_t + 1) if m * lo <= n_t <= m * hi]
-        reach = {r + m for r in reach for m in options if r + m <= k}
-    return k in reach
-
-
-def choose_k(n: int, lo: int, hi: int, k: int | None, type_counts: Sequence[int] = ()) -> int:
-    """The number of clusters, or InputError saying the arithmetic when the band cannot partition."""
-    if not 1 <= lo <= hi:
-        raise _bad(f"{lo}..{hi}", "the size band needs 1 <= lo <= hi", "size")
-    if k is not None:
-        if k < 1 or not k * lo <= n <= k * hi:
-            raise _bad(k, f"{n} units cannot form {k} clusters of {lo}..{hi}: {k} clusters hold between "
-                          f"{k} x {lo} = {k * lo} and {k} x {hi} = {k * hi} units")
-        ks = [k]
-    else:
-        kmin, kmax = math.ceil(n / hi), n // lo
-        if kmin > kmax:
-            raise _bad(f"{lo}..{hi}", f"{n} units cannot form clusters of {lo}..{hi}: at least "
-                                      f"ceil({n}/{hi}) = {kmin} and at most floor({n}/{lo}) = {kmax} clusters",
-                       "size")
-        ks = sorted(range(kmin, kmax + 1), key=lambda m: (abs(m - 2 * n / (lo + hi)), m))
-    if type_counts:
-        ok = [m for m in ks if _type_split(type_counts, m, lo, hi)]
-        if not ok:
-            raise _bad(ks[0] if k is not None else f"{lo}..{hi}",
-                       f"the unit types ({' + '.join(map(str, type_counts))} units) cannot each fill whole "
-                       f"clusters of {lo}..{hi} with {'/'.join(map(str, ks))} clusters", "separate_types")
-        ks = ok
-    return ks[0]
-
-
 class _Model:
     """The CP-SAT model of one partition, extended stage by stage."""
 
-    def __init__(self, n, k, lo, hi, adj, types, pins, contiguous):
+    def __init__(self, n, k, lo, hi, adj, types, pins, contiguous, sym):
         m = self.m = cp_model.CpModel()
         self.n, self.k, self.lo, self.hi, self.adj = n, k, lo, hi, adj
-        sym = not pins
         x = self.x = [[m.new_bool_var(f"x{i}_{c}") if not (sym and c > i) else None for c in range(k)]
                       for i in range(n)]
         self.cells = lambda c: [x[i][c] for i in range(n) if x[i][c] is not None]
@@ -237,6 +211,16 @@ class _Model:
             m.add(t * spr >= BP * k * (top - low))
         return spr
 
+    def moves(self, previous: Sequence[int], max_moves: int | None):
+        """Units not in their previous cluster index (a previous index >= k: always moved)."""
+        m = self.m
+        kept = [self.x[i][c] for i, c in enumerate(previous) if 0 <= c < self.k and self.x[i][c] is not None]
+        total = m.new_int_var(0, self.n, "moves")
+        m.add(total == self.n - sum(kept))
+        if max_moves is not None:
+            m.add(total <= max_moves)
+        return total
+
     def compactness(self, dist: Sequence[Sequence[int]], contiguous: bool):
         m, n, k, x = self.m, self.n, self.k, self.x
         h = [[m.new_bool_var(f"h{i}_{c}") if x[i][c] is not None else None for c in range(k)] for i in range(n)]
@@ -274,15 +258,18 @@ def partition(codes: Sequence[str], adjacency: Mapping[str, Sequence[str]], *, k
               types: Mapping[str, str] | None = None, separate_types: bool = False,
               pins: Mapping[str, int] | None = None, distance_m: Sequence[Sequence[int]] | None = None,
               contiguous: bool = True, max_deterministic_time: float = 30.0, wall_limit_s: float | None = None,
-              seed: int = 0) -> ClusterResult:
+              seed: int = 0, previous: Mapping[str, int] | None = None,
+              max_moves: int | None = None) -> ClusterResult:
     """Partition ``codes`` into clusters (see the module docstring for the model).
 
     ``size`` is the band ``(lo, hi)`` (default ``(1, n)``); ``attributes`` name -> a
     non-negative integer per unit (in ``codes`` order) to balance; ``types`` code -> type for
     ``separate_types``; ``pins`` code -> cluster index; ``distance_m`` an n x n matrix of
-    integer metres for the compactness stage and the hosts. ``max_deterministic_time`` is
-    CP-SAT's deterministic budget over all stages. Raises InputError on codes, pins or a
-    band/k that cannot partition the units (with the arithmetic) before any solve.
+    integer metres for the compactness stage and the hosts; ``previous`` code -> cluster index of a
+    previous grouping (a unit missing from it, or an index >= k, counts as moved) for the ``moves``
+    stage, ``max_moves`` a hard cap on units moved. ``max_deterministic_time`` is the deterministic
+    budget over the warm start and all stages. Raises InputError on codes, pins, a previous grouping or
+    a band/k that cannot partition the units (with the arithmetic) before any solve.
     """
     codes = list(codes)
     n = len(codes)
@@ -304,45 +291,48 @@ def partition(codes: Sequence[str], adjacency: Mapping[str, Sequence[str]], *, k
         if not 0 <= c < kk:
             raise _bad(f"{code}={c}", f"cluster index must be 0..{kk - 1}", "pin")
         pin_idx[index[code]] = c
+    prev = None
+    if previous is not None:
+        bad = sorted(set(previous) - set(index))
+        if bad:
+            raise _bad(bad[0], "a unit of the previous grouping is not one of the units", "previous")
+        prev = [int(previous.get(c, -1)) for c in codes]
+    if max_moves is not None and (prev is None or max_moves < 0):
+        raise _bad(max_moves, "max_moves needs a previous grouping and a count >= 0", "max_moves")
     adj = [sorted({index[v] for v in adjacency.get(c, ()) if v in index and v != c}) for c in codes]
     attrs = [list(map(int, v)) for v in (attributes or {}).values() if sum(v) > 0]
-    model = _Model(n, kk, lo, hi, adj, type_list, pin_idx, contiguous)
-    plan = ["deviation", "spread"] if attrs else []
-    if distance_m is not None:
-        plan.append("compactness")
-    if not plan:
-        plan = ["feasible"]
+    sym = not pin_idx and prev is None
+    model = _Model(n, kk, lo, hi, adj, type_list, pin_idx, contiguous, sym)
+    plan = ["deviation"] if attrs else []
+    plan += ["moves"] if prev is not None else []
+    plan += ["spread"] if attrs else []
+    plan += ["compactness"] if distance_m is not None else []
+    plan = plan or ["feasible"]
     budget, wall_end = max_deterministic_time, None if wall_limit_s is None else time.perf_counter() + wall_limit_s
-    stages, hint = [], None
-    warm = None
-    for start in range(WARM_STARTS if attrs and not pin_idx else 0 if pin_idx else 1):
-        got = greedy(n, kk, lo, hi, adj, type_list, seed * WARM_STARTS + start)
-        if got is not None and attrs:
-            got = improve(got, adj, lo, hi, attrs)
-            if warm is None or spread_key(got, attrs) < spread_key(warm, attrs):
-                warm = got
-        elif got is not None:
-            warm = got
-            break
+    lower = deviation_bound(adj, lo, hi, attrs, kk, type_list)[0] if attrs and contiguous else 0
+    warm, steps = warm_start(n, kk, lo, hi, adj, type_list, attrs, pin_idx, contiguous, WARM_SHARE * budget,
+                             seed, prev, max_moves)
+    budget -= steps / STEPS_PER_SECOND
+    if warm is not None and sym:
+        warm = sorted(warm, key=min)
+    groups = warm
     best = None if warm is None else ([next(c for c, g in enumerate(warm) if i in g) for i in range(n)], [None] * kk)
-    if warm is not None:
-        model.hint_groups(warm)
+    stages = []
+    if max_moves is not None:
+        model.moves(prev, max_moves)
     for s, name in enumerate(plan):
         start = time.perf_counter()
-        if name == "deviation":
-            obj = model.deviation(attrs)
-        elif name == "spread":
-            obj = model.spread(attrs)
-        elif name == "compactness":
-            obj = model.compactness(distance_m, contiguous)
-        else:
-            obj = None
+        obj = {"deviation": lambda: model.deviation(attrs), "spread": lambda: model.spread(attrs),
+               "moves": lambda: model.moves(prev, None),
+               "compactness": lambda: model.compactness(distance_m, contiguous)}.get(name, lambda: None)()
+        if name == "deviation" and lower:
+            model.m.add(obj >= lower)
         m = model.m
         m.clear_objective()
         if obj is not None:
             m.minimize(obj)
-        if hint is not None:
-            model.hint_groups([[i for i in range(n) if hint[i] == c] for c in range(kk)])
+        if groups is not None:
+            model.hint_groups(groups)
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.num_workers, p.random_seed, p.interleave_search = 1, seed, True  # deterministic LNS on one thread
@@ -352,28 +342,34 @@ def partition(codes: Sequence[str], adjacency: Mapping[str, Sequence[str]], *, k
         code = solver.solve(m)
         budget -= solver.response_proto.deterministic_time
         status = _STATUS.get(code, Status.UNKNOWN)
-        unit = "m" if name == "compactness" else "" if obj is None else "bp of mean"
-        if not status.has_solution:
+        unit = {"compactness": "m", "moves": "units", "feasible": ""}.get(name, "bp of mean")
+        floor = lower if name == "deviation" else 0
+        if status.has_solution or (groups is not None and status is not Status.INFEASIBLE):
+            if status.has_solution:
+                groups = [[i for i in range(n) if model.x[i][c] is not None and solver.value(model.x[i][c])]
+                          for c in range(kk)]
+            else:
+                status = Status.FEASIBLE  # the solver found nothing better in its share: the hinted plan stands
+            # the plan's own value from the definitions: a FEASIBLE solution's objective variable may be loose
+            value = stage_value(name, groups, attrs, prev, distance_m)
+        else:
             stages.append(StageResult(name, status, None, None, time.perf_counter() - start, unit))
             if status is Status.INFEASIBLE and s == 0:
                 best = None
             break
-        value = None if obj is None else int(solver.value(obj))
-        bound = None if obj is None else (value if status is Status.OPTIMAL
-                                          else math.ceil(solver.best_objective_bound - 1e-9))
+        raw = solver.best_objective_bound if obj is not None else 0.0
+        cp_bound = max(0, math.ceil(raw - 1e-9)) if math.isfinite(raw) else 0
+        if value is not None and (status is Status.OPTIMAL or max(floor, cp_bound) >= value):
+            status, bound = Status.OPTIMAL, value
+        else:
+            bound = None if value is None else max(floor, cp_bound)
         stages.append(StageResult(name, status, value, bound, time.perf_counter() - start, unit))
-        hint = [next(c for c in range(kk) if model.x[i][c] is not None and solver.value(model.x[i][c]))
-                for i in range(n)]
-        hosts = [None] * kk
-        if name == "compactness":
-            for c in range(kk):
-                hosts[c] = next(codes[i] for i in range(n) if model.h[i][c] is not None and solver.value(model.h[i][c]))
-        best = (hint, hosts)
+        best = ([next(c for c, g in enumerate(groups) if i in g) for i in range(n)], [None] * kk)
         if obj is not None:
             m.add(obj <= value)
     if best is None:
         return ClusterResult(stages[-1].status, kk, {}, (), tuple(stages))
-    if distance_m is not None and best[1][0] is None:  # no compactness plan: each cluster's own best host
+    if distance_m is not None:  # each cluster's host: the member nearest the others (the compactness definition)
         groups = [[i for i in range(n) if best[0][i] == c] for c in range(kk)]
         best = (best[0], [codes[min(g, key=lambda j, g=g: (sum(distance_m[i][j] for i in g), j))] for g in groups])
     done = len(stages) == len(plan) and all(st.status is Status.OPTIMAL for st in stages)

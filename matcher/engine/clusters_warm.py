@@ -1,6 +1,7 @@
-"""Warm start for the partition model (issue 12): greedy contiguous regions and a move local search.
+"""Warm start for the partition model (issue 12): greedy contiguous regions, then the local search
+of :mod:`.clusters_search` (simulated annealing and exact pair re-splits), best of seeded starts.
 
-No solver here; :mod:`matcher.engine.clusters` hints CP-SAT with the result.
+No solver here; :mod:`matcher.engine.clusters` hints CP-SAT with the result (:func:`warm_start`).
 """
 
 from __future__ import annotations
@@ -143,3 +144,122 @@ def spread_key(groups, attrs) -> list[float]:
     k = len(groups)
     return sorted((max(abs(k * sum(vals[i] for i in g) - sum(vals)) / sum(vals) for vals in attrs) for g in groups),
                   reverse=True)
+
+
+STEPS_PER_SECOND = 200_000  # annealing proposals counted as one second of the deterministic budget (~1 s here)
+STEPS_PER_START = 300_000
+
+
+def relabel(groups, pins, k):
+    """Order ``groups`` so that pinned units sit in their cluster index, or None if they cannot."""
+    want: dict[int, int] = {}
+    for g_idx, g in enumerate(groups):
+        got = {pins[i] for i in g if i in pins}
+        if len(got) > 1:
+            return None
+        if got:
+            c = got.pop()
+            if c in want.values():
+                return None
+            want[g_idx] = c
+    free = iter(c for c in range(k) if c not in want.values())
+    out = [None] * k
+    for g_idx, g in enumerate(groups):
+        out[want[g_idx] if g_idx in want else next(free)] = g
+    return out
+
+
+def match_previous(groups, previous, k):
+    """Order ``groups`` so that as many units as possible keep their previous cluster index (greedy on
+    overlaps, deterministic)."""
+    overlap = sorted(((-sum(previous[i] == c for i in g), g_idx, c) for g_idx, g in enumerate(groups)
+                      for c in range(k)))
+    out, used_g, used_c = [None] * k, set(), set()
+    for _, g_idx, c in overlap:
+        if g_idx not in used_g and c not in used_c:
+            out[c] = groups[g_idx]
+            used_g.add(g_idx)
+            used_c.add(c)
+    return out
+
+
+def valid(groups, adj, lo, hi, types, pins, contiguous, n):
+    """Does ``groups`` partition 0..n-1 within the band, contiguous, types apart, pins held?"""
+    from .clusters_search import connected
+
+    seen = [i for g in groups for i in g]
+    if sorted(seen) != list(range(n)) or any(not lo <= len(g) <= hi for g in groups):
+        return False
+    if contiguous and not all(connected(set(g), adj) for g in groups):
+        return False
+    if types is not None and any(len({types[i] for i in g}) > 1 for g in groups):
+        return False
+    return all(i in groups[c] for i, c in pins.items())
+
+
+def warm_start(n, k, lo, hi, adj, types, attrs, pins, contiguous, budget_s, seed=0,
+               previous=None, max_moves=None):
+    """The first stage's hint: ``(groups or None, steps used)``. With a previous grouping that is
+    valid, the search starts from it; else from greedy regions (``WARM_STARTS`` seeds, pins and the
+    previous labels matched by re-ordering); each start is annealed ``STEPS_PER_START`` proposals (fewer
+    when ``budget_s`` x ``STEPS_PER_SECOND`` is smaller) and pair-polished; the best plan is kept."""
+    from .clusters_search import anneal, pair_polish, score, weights
+
+    starts = []
+    prev_groups = None
+    if previous is not None:
+        prev_groups = [sorted(i for i in range(n) if previous[i] == c) for c in range(k)]
+        if valid(prev_groups, adj, lo, hi, types, pins, contiguous, n):
+            starts.append(prev_groups)
+    allowed = max(int(budget_s * STEPS_PER_SECOND), 0)
+    n_starts = max(1, min(10, allowed // STEPS_PER_START)) if attrs else 1
+    tries = 0
+    while len(starts) < n_starts and tries < 3 * n_starts + 3:
+        got = greedy(n, k, lo, hi, adj, types, seed * 97 + tries) if contiguous else [
+            list(range(n))[c::k] for c in range(k)]
+        tries += 1
+        if got is None:
+            continue
+        if pins:
+            got = relabel(got, pins, k)
+        elif previous is not None:
+            got = match_previous(got, previous, k)
+        if got is not None and valid(got, adj, lo, hi, types, pins, contiguous, n):
+            starts.append(got)
+        if not contiguous:
+            break
+    if not starts:
+        return None, 0
+    if not attrs:
+        return starts[0], 0
+    w = weights(attrs, k)
+    steps = min(STEPS_PER_START, allowed // len(starts)) if allowed else 0
+    fixed = frozenset(pins)
+    best, used = None, 0
+    for s, g in enumerate(starts):
+        moves_ok = previous is None or max_moves is None or sum(previous[i] != c for c, grp in enumerate(g)
+                                                                for i in grp) <= max_moves
+        if steps and moves_ok:
+            g = anneal(g, adj, lo, hi, w, steps, seed=seed * 97 + s, fixed=fixed, types=types,
+                       contiguous=contiguous, previous=previous, max_moves=max_moves)
+            used += steps
+        if contiguous and previous is None:
+            g = pair_polish(g, adj, lo, hi, w, {i: c for i, c in pins.items()})
+        if best is None or score(g, w) < score(best, w):
+            best = g
+    return best, used
+
+
+def stage_value(name, groups, attrs, previous=None, dist=None):
+    """A plan's value on one stage, from the definitions (the unit of :mod:`.clusters`'s stages)."""
+    k, bp = len(groups), 10_000
+    if name == "deviation":
+        return max(-(-bp * abs(k * sum(v[i] for i in g) - sum(v)) // sum(v)) for v in attrs for g in groups)
+    if name == "spread":
+        return max(-(-bp * k * (max(tot) - min(tot)) // sum(v))
+                   for v in attrs for tot in [[sum(v[i] for i in g) for g in groups]])
+    if name == "moves":
+        return sum(previous[i] != c for c, g in enumerate(groups) for i in g)
+    if name == "compactness":
+        return sum(min(sum(dist[i][j] for i in g) for j in g) for g in groups)
+    return None
