@@ -77,9 +77,11 @@ def csv_grid(path: Path) -> Grid:
         text = text[forced.end():]
     head = text.splitlines()[:HEADER_SCAN_ROWS]
 
-    def score(d: str) -> tuple[int, int]:
+    def score(d: str) -> tuple[int, int, int]:
         rows = _rows("\n".join(head), d) if head else []
-        return (max((header_score(r) for r in rows), default=0), max((len(r) for r in rows), default=0))
+        first = next((r for r in rows if any(c.strip() for c in r)), [])  # the header line: lists inside cells
+        return (max((header_score(r) for r in rows), default=0), len(first),  # (a;b in a comma file) do not count
+                max((len(r) for r in rows), default=0))
 
     delimiter = forced.group(1) if forced else max((",", ";", "\t"), key=score)
     cells = _rows(text, delimiter)

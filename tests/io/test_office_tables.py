@@ -309,3 +309,14 @@ def test_issue_9_a_former_name_maps_through_the_legacy_hook_with_a_note():
     assert names.find("Trung Hạ", Role.REMOTE) == (units[3], None, "former Xã Trung Hạ, now Quan Sơn")
     assert names.find("Nơi Khác")[1].startswith("unknown unit code or name")
     assert UnitNames(units, legacy=None).find("Trung Hạ")[0] is None
+
+
+def test_issue_12_semicolon_lists_inside_a_comma_file_do_not_make_it_semicolon_separated(tmp_path):
+    """issue 12: rotation.csv keeps code lists as 'a;b;c' inside comma-separated cells: it reads as commas."""
+    path = tmp_path / "rotation.csv"
+    path.write_text("cluster,year,head_code,head_name,deputy_codes,deputy_names,slack\n"
+                    "1,2026,01001,An Lão,01002;01003,Đồ Sơn;Cát Hải,01004;01005;01006;01007;01008;01009;01010\n",
+                    encoding="utf-8")
+    table = read_table(path)
+    assert list(table.frame.columns)[:3] == ["cluster", "year", "head_code"]
+    assert table.frame.iloc[0]["slack"] == "01004;01005;01006;01007;01008;01009;01010"
