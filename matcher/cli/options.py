@@ -100,7 +100,7 @@ FlagCoverage = Annotated[Optional[float], typer.Option(
 # issue 12: cluster command (matcher cluster)
 ClusterTarget = Annotated[Path, typer.Argument(
     help="The units table (CSV/XLSX: code, name, unit_type, lat, lon, population, area_km2) or a scenario .toml "
-         "with a [cluster] table.")]
+         "with a \\[cluster] table.")]
 ClusterK = Annotated[Optional[int], typer.Option("--k", help="Number of clusters.")]
 ClusterSize = Annotated[Optional[str], typer.Option("--size", help="Members per cluster, LO..HI, e.g. 6..9.")]
 Balance = Annotated[Optional[str], typer.Option(

@@ -10,8 +10,10 @@ Three documented rules, applied by :func:`neighbours`:
   and do not count. Candidate pairs come from a shapely STRtree.
 - **Points** (:func:`point_adjacency`): without polygons, the Delaunay edges of the projected
   points (``scipy.spatial.Delaunay``), dropping edges longer than ``cap_factor`` (default 3)
-  times the median edge length. Collinear points (second principal spread under 0.1 % of the first) are
-  chained in order along their line.
+  times the median edge length, and edges that pass within 1 % of their length of a third point (on a
+  regular grid Delaunay joins collinear points across the middle one: two units are not neighbours
+  through a third). Collinear points (second principal spread under 0.1 % of the first) are chained in
+  order along their line.
 - **Islands** (:func:`join_islands`): a unit left with no neighbour (Hải Phòng's special zones
   Bạch Long Vĩ and Cát Hải when their polygons share no border) is joined to the nearest
   other unit by geodesic distance (WGS84, centre points). The added links are returned.
@@ -29,6 +31,7 @@ from pyproj import CRS, Geod, Transformer
 SNAP_M = 5.0
 MIN_SHARED_M = 50.0
 CAP_FACTOR = 3.0
+THROUGH = 0.01  # an edge passing this close (share of its length) to a third point is dropped
 FLAT = 1e-3  # points whose second principal spread is below this share of the first count as collinear
 _GEOD = Geod(ellps="WGS84")
 
@@ -88,6 +91,20 @@ def polygon_adjacency(gdf, code_col: str = "code", snap_m: float = SNAP_M,
     return _symmetric(codes, pairs)
 
 
+def _passes_through(xy: np.ndarray, a: int, b: int, share: float = THROUGH) -> bool:
+    """Does segment a-b pass within ``share`` of its length of a third point (collinear points)?"""
+    ab = xy[b] - xy[a]
+    length2 = float(ab @ ab)
+    if length2 == 0:
+        return False
+    rel = xy - xy[a]
+    t = rel @ ab / length2
+    off = np.hypot(*(rel - np.outer(t, ab)).T)
+    inside = (t > 1e-9) & (t < 1 - 1e-9)
+    inside[[a, b]] = False
+    return bool(np.any(inside & (off <= share * np.sqrt(length2))))
+
+
 def point_adjacency(codes: Sequence[str], lats: Sequence[float], lons: Sequence[float],
                     cap_factor: float = CAP_FACTOR) -> dict[str, list[str]]:
     """Delaunay neighbours of the points, edges over ``cap_factor`` x the median edge dropped."""
@@ -110,7 +127,7 @@ def point_adjacency(codes: Sequence[str], lats: Sequence[float], lons: Sequence[
     except QhullError:  # collinear (or two) points: a chain along the line
         order = np.argsort(centred @ axes[0], kind="stable")
         edges = {tuple(sorted((int(a), int(b)))) for a, b in pairwise(order)}
-    pairs = sorted(edges)
+    pairs = [(a, b) for a, b in sorted(edges) if not _passes_through(xy, a, b)]
     length = np.array([np.hypot(*(xy[a] - xy[b])) for a, b in pairs])
     cap = cap_factor * float(np.median(length))
     return _symmetric(codes, [(codes[a], codes[b]) for (a, b), d in zip(pairs, length, strict=True) if d <= cap])

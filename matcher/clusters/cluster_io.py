@@ -19,13 +19,30 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import InputError, ValidationIssue
-from ..io.tables import float_cell, missing_columns, nfc, read_table, repair_code
+from ..io.inputs import _warning
+from ..io.tables import code_repair, float_cell, missing_columns, nfc, read_table, repair_code
 
 REQUIRED = ["code", "name", "lat", "lon"]
 ALIASES = {"area": "area_km2"}  # --balance area
 SIZE = re.compile(r"^\s*(\d+)\s*(?:(?:\.\.|-|–)\s*(\d+)\s*)?$")
 KEYS = {"units", "k", "size", "balance", "contiguous", "separate_types", "pins", "from_plan", "max_moves",
         "years", "deputies", "boundaries", "boundaries_code", "time_limit", "lang"}
+
+
+# the TOML type each [cluster] key takes (bool is not an int here: `k = true` is refused)
+TYPES = {"units": (str, "a file path (text)"), "k": (int, "a whole number of clusters"),
+         "size": ((str, list), "a band as text, e.g. \"6..9\", or [6, 9]"),
+         "balance": ((str, list), "a column name or a list of them"), "contiguous": (bool, "true or false"),
+         "separate_types": (bool, "true or false"), "pins": (dict, "a table of code = cluster number"),
+         "from_plan": (str, "a file path (text)"), "max_moves": (int, "a whole number"),
+         "years": ((str, list, int), "years as text, e.g. \"2026..2030\""), "deputies": (int, "a whole number"),
+         "boundaries": (str, "a file path (text)"), "boundaries_code": (str, "a column name (text)"),
+         "time_limit": ((int, float), "a number of deterministic seconds"), "lang": (str, "\"vi\" or \"en\"")}
+
+
+def _is(value, kinds) -> bool:
+    kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+    return isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,7 @@ class ClusterUnits:
     attrs: dict[str, list[float]]
     rows: list[int]
     extra: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list = field(default_factory=list)  # what reading repaired (MatcherWarning): shown and kept
 
     def index(self) -> dict[str, int]:
         return {c: i for i, c in enumerate(self.codes)}
@@ -133,6 +151,11 @@ def read_scenario(path: Path) -> dict:
     if "units" not in table:
         issues.append(ValidationIssue(path.name, None, "cluster.units", None, "required key is missing",
                                       column_label="key"))
+    for key, value in table.items():
+        want = TYPES.get(key)
+        if want is not None and not _is(value, want[0]):
+            issues.append(ValidationIssue(path.name, None, f"cluster.{key}", value, f"must be {want[1]}",
+                                          column_label="key"))
     if issues:
         raise InputError(issues)
     out = dict(table)
@@ -194,8 +217,12 @@ def read_units(path: Path, balance: tuple[str, ...]) -> ClusterUnits:
     codes, names, types, lats, lons, rows = [], [], [], [], [], []
     attrs: dict[str, list[float]] = {a: [] for a in balance if a in table.frame.columns}
     seen: dict[str, int] = {}
+    repairs: dict[str, list[tuple[int, str]]] = {"code_padded": [], "code_repaired": []}
     for i, row in enumerate(records):
         code = _code_of(str(row["code"]), short)
+        kind = code_repair(str(row["code"]), code)
+        if kind:
+            repairs[kind].append((table.rows[i], f"{table.name}:{table.rows[i]}: {str(row['code']).strip()} -> {code}"))
         name = nfc(str(row["name"] or "").strip())
         if not code:
             issues.append(table.issue(i, "code", row["code"], "empty cell"))
@@ -217,7 +244,7 @@ def read_units(path: Path, balance: tuple[str, ...]) -> ClusterUnits:
             attrs[a].append(math.nan if v is None else v)
         codes.append(code)
         names.append(name)
-        types.append(nfc(str(row.get("unit_type") or "").strip()))
+        types.append(nfc(str(row.get("unit_type") or row.get("type") or "").strip()))  # 'Loại' reads as type
         lats.append(lat if lat is not None else math.nan)
         lons.append(lon if lon is not None else math.nan)
         rows.append(table.rows[i])
@@ -226,12 +253,13 @@ def read_units(path: Path, balance: tuple[str, ...]) -> ClusterUnits:
     table.raise_if(issues)
     extra = {c: [nfc(str(r[c] or "")) for r in records] for c in ("population", "area_km2")
              if c in table.frame.columns and c not in attrs}
-    return ClusterUnits(Path(path), codes, names, types, lats, lons, attrs, rows, extra)
+    notes = list(table.warnings) + [_warning(table, kind, found) for kind, found in repairs.items() if found]
+    return ClusterUnits(Path(path), codes, names, types, lats, lons, attrs, rows, extra, notes)
 
 
 def read_previous(path: Path, units: ClusterUnits) -> dict[str, str]:
     """A previous grouping (a clusters.csv, or any table with ``code`` and ``cluster``): code ->
-    cluster label as written. Every code a unit; every unit in it once."""
+    cluster label as written. Every code a unit, once; a unit it does not name counts as moved."""
     table = read_table(Path(path))
     table.raise_if(missing_columns(table, ["code", "cluster"]))
     known = units.index()
@@ -247,10 +275,5 @@ def read_previous(path: Path, units: ClusterUnits) -> dict[str, str]:
             issues.append(table.issue(i, "cluster", row["cluster"], "empty cell"))
         else:
             seen[code], out[code] = table.rows[i], label
-    missing = [c for c in units.codes if c not in out and c in known]
-    if missing and not issues:
-        issues.append(ValidationIssue(table.name, None, "code", None,
-                                      f"{len(missing)} unit(s) of the units table are in no cluster: "
-                                      f"{', '.join(missing[:5])}"))
-    table.raise_if(issues)
+    table.raise_if(issues)  # units missing from it (new after a merger) are fine: each counts as moved
     return out

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, ValidationIssue
+from ..errors import InputError, ValidationIssue, group_warnings
 from ..result import Status
 from .cluster_io import ClusterOptions, ClusterUnits, read_previous, read_units
 
@@ -111,6 +111,20 @@ def check_inputs(o: ClusterOptions) -> tuple[ClusterUnits, int, tuple[int, int],
         raise InputError(issues)
     n = len(units.codes)
     size = o.size if o.size is not None else (1, n)
+    if years is not None:  # a head and the deputies (and no one heading two years running) need members
+        need = max(o.deputies + 1, 2)
+        if o.size is not None and size[0] < need:
+            issues.append(ValidationIssue("--size", None, None, f"{size[0]}..{size[1]}",
+                                          f"a rotation with a head and {o.deputies} deputy(ies), nobody heading two "
+                                          f"years running, needs clusters of at least {need} members: use --size "
+                                          f"{need}..{max(size[1], need)}"))
+        elif o.size is None and o.k is not None and o.k * need > n:
+            issues.append(ValidationIssue("--deputies", None, None, o.deputies,
+                                          f"{n} units in {o.k} clusters leave some cluster at most {n // o.k} "
+                                          f"member(s): a head and {o.deputies} deputy(ies), nobody heading two "
+                                          f"years running, need {need}"))
+        elif o.size is None:
+            size = (min(need, n), n)
     k = None
     if o.k is not None or o.size is not None:
         counts = []
@@ -221,6 +235,8 @@ def solve(o: ClusterOptions, progress: Callable[[str], None] = lambda s: None) -
     from .cluster_label import label_clusters
 
     units, k, size, previous, years = check_inputs(o)
+    for w in group_warnings(units.warnings):  # what reading repaired: said on screen and in summary.json
+        progress(f"warning: {w}")
     polygons = None
     if o.boundaries is not None:
         polygons = read_polygons(o.boundaries, o.boundaries_code, units.codes)

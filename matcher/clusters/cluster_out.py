@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import group_warnings
 from ..i18n import t
 from ..render.common import vi_sort_key
 
@@ -116,6 +117,8 @@ def assumptions(run, lang: str) -> list[str]:
         out.append(t("cx_assume_moves", lang, moves=run.moves))
     if run.years is not None:
         out.append(t("rot_note_proposal", lang))
+        if run.options.size is None and run.size[0] > 1:
+            out.append(t("cx_assume_rotation_band", lang, lo=run.size[0]))
     return out
 
 
@@ -207,6 +210,7 @@ def summary_json(run, tables: dict, lang: str, record: dict | None, rotation_sum
         "years": None if run.years is None else [run.years.start, run.years[-1]],
         "deputies": o.deputies if run.years is not None else None,
         "assumptions": assumptions(run, lang),
+        "warnings": [str(w) for w in group_warnings(run.units.warnings)],
         "inputs": {"units": str(o.units), "scenario": None if o.scenario is None else str(o.scenario),
                    "boundaries": None if o.boundaries is None else str(o.boundaries),
                    "from_plan": None if o.from_plan is None else str(o.from_plan)},
@@ -243,4 +247,8 @@ def publish(run, out: Path, lang: str = "vi", record: dict | None = None) -> lis
     files["summary.json"] = summary_json(run, tables, lang, record, rotation_summary)
     files["plan.xlsx"] = xlsx_sheets(run, tables, lang, rotation_sheets)
     files["plan.gpkg"] = gpkg_layers(run, tables, lang)
-    return write_outputs(out, files, inputs=input_paths(run.options))
+    written = write_outputs(out, files, inputs=input_paths(run.options))
+    if run.years is None:  # a rotation left by an earlier run into this folder no longer fits these clusters
+        for stale in (ROTATION_FILE, ROTATION_FILE.replace(".csv", ".csvt")):
+            (Path(out) / stale).unlink(missing_ok=True)
+    return written

@@ -27,6 +27,7 @@ from .headers import HEADER_SCAN_ROWS, header_score
 
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")  # a UTF-8 multi-byte letter
 DECIMAL_COMMA = re.compile(r"-?(\d+|\d{1,3}(\.\d{3})+),\d+")
+THOUSANDS_DOT = re.compile(r"-?\d{1,3}(\.\d{3})+")  # '12.345' in a decimal-comma file: Excel's 12345
 
 
 @dataclass
@@ -92,9 +93,13 @@ def csv_grid(path: Path) -> Grid:
 
 
 def comma_number(text: str) -> str | None:
-    """``'16,0762'`` -> ``'16.0762'``, ``'1.234,5'`` -> ``'1234.5'``; None when ``text`` is not such a number."""
+    """``'16,0762'`` -> ``'16.0762'``, ``'1.234,5'`` -> ``'1234.5'``, ``'12.345'`` -> ``'12345'`` (a '.'
+    groups thousands where ',' is the decimal mark, as a Vietnamese-locale Excel reads it); None when
+    ``text`` is not such a number."""
     if DECIMAL_COMMA.fullmatch(text.strip()):
         return text.strip().replace(".", "").replace(",", ".")
+    if THOUSANDS_DOT.fullmatch(text.strip()):
+        return text.strip().replace(".", "")
     return None
 
 

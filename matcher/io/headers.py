@@ -77,7 +77,7 @@ COLUMN_ALIASES = _folded({
     "minutes": ("phút", "thời gian (phút)", "thời gian di chuyển (phút)", "thời gian"),
     # the planner's own columns, kept on every unit under these names
     "stt": ("số thứ tự", "tt"),
-    "type": ("loại", "loại đơn vị", "loại ĐVHC", "cấp"),
+    "type": ("loại", "loại đơn vị", "loại ĐVHC", "loại hình", "cấp"),
     "province": ("tỉnh", "tỉnh/thành phố", "tỉnh/TP", "tỉnh thành", "tỉnh, thành phố"),
     "province_code": ("mã tỉnh",),
     "population": ("dân số", "dân số (người)", "số dân"),

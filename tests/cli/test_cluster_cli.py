@@ -258,13 +258,14 @@ def test_english_labels_with_lang_en(runner, tmp_path):
     assert load_workbook(out / "plan.xlsx").sheetnames == ["Clusters", "Units", "Neighbours", "Assumptions"]
 
 
-def test_too_many_deputies_for_the_clusters_exits_2_after_solving(runner, tmp_path):
-    """issue 12: --deputies 3 for clusters of 3 is refused (rotate's arithmetic, one line per cluster), no folder."""
+def test_too_many_deputies_for_the_clusters_exits_2_before_solving(runner, tmp_path):
+    """issue 12: --deputies 3 for 6 units in 2 clusters is refused with the arithmetic, before solving, no folder."""
     out = tmp_path / "out"
     result = invoke(runner, "cluster", LINE6, "--k", "2", "--years", "2026..2027", "--deputies", "3", "--out", out,
                     *FAST)
     assert result.exit_code == 2
-    assert "--deputies: value '3': cluster 1 has 3 member(s): a head and 3 deputy(ies) need 4" in result.output
+    assert ("--deputies: value '3': 6 units in 2 clusters leave some cluster at most 3 member(s): a head and 3 "
+            "deputy(ies), nobody heading two years running, need 4") in result.output
     assert not out.exists()
 
 

@@ -320,3 +320,12 @@ def test_issue_12_semicolon_lists_inside_a_comma_file_do_not_make_it_semicolon_s
     table = read_table(path)
     assert list(table.frame.columns)[:3] == ["cluster", "year", "head_code"]
     assert table.frame.iloc[0]["slack"] == "01004;01005;01006;01007;01008;01009;01010"
+
+
+def test_issue_12_dots_group_thousands_where_the_comma_is_the_decimal_mark(tmp_path):
+    """issue 12: in a ';' file with decimal commas, '12.345' reads as 12345 and '1.234,5' as 1234.5."""
+    path = tmp_path / "vn.csv"
+    path.write_text("code;name;population;area_km2\n01001;An Lão;12.345;1.234,5\n01002;Bình Hà;950;10,5\n",
+                    encoding="utf-8")
+    frame = read_table(path).frame
+    assert list(frame["population"]) == ["12345", "950"] and list(frame["area_km2"]) == ["1234.5", "10.5"]
