@@ -60,8 +60,9 @@ cluster pairs re-split exactly; the best of up to 10 starts hints the first stag
 every later stage starts from the stage before. The annealing uses ``WARM_SHARE`` of the budget,
 counting ``STEPS_PER_SECOND`` proposals as one deterministic second.
 
-Every stage runs CP-SAT with one worker, a fixed seed and a deterministic-time limit (the
-budget not used by a stage passes on); the wall clock only guards. A stage in which CP-SAT finds
+Every stage runs CP-SAT with one worker, a fixed seed and a deterministic-time limit: the first stage
+half of what the warm start left (all of it alone; an equal share beside one later stage), each later
+stage an equal share of the rest (the budget not used by a stage passes on); the wall clock only guards. A stage in which CP-SAT finds
 nothing better than its hint in its share keeps the hinted plan, FEASIBLE with that plan's value
 (computed from the definitions) and the bound known. A stage that is not proven optimal keeps its best
 value (not a bound) for the next stages.
@@ -336,7 +337,8 @@ def partition(codes: Sequence[str], adjacency: Mapping[str, Sequence[str]], *, k
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.num_workers, p.random_seed, p.interleave_search = 1, seed, True  # deterministic LNS on one thread
-        p.max_deterministic_time = max(budget / (len(plan) - s), 0.01)
+        share = 0.5 if s == 0 and len(plan) > 2 else 1 / (len(plan) - s)  # the first stage matters most
+        p.max_deterministic_time = max(budget * share, 0.01)
         if wall_end is not None:
             p.max_time_in_seconds = max(wall_end - time.perf_counter(), 0.1)
         code = solver.solve(m)
