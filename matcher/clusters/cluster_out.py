@@ -210,6 +210,7 @@ def summary_json(run, tables: dict, lang: str, record: dict | None, rotation_sum
         "years": None if run.years is None else [run.years.start, run.years[-1]],
         "deputies": o.deputies if run.years is not None else None,
         "assumptions": assumptions(run, lang),
+        "assumptions_by_lang": {code: assumptions(run, code) for code in ("vi", "en")},  # a pack in either
         "warnings": [str(w) for w in group_warnings(run.units.warnings)],
         "inputs": {"units": str(o.units), "scenario": None if o.scenario is None else str(o.scenario),
                    "boundaries": None if o.boundaries is None else str(o.boundaries),

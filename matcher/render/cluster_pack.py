@@ -129,10 +129,12 @@ def rotation_section(view, lang: str) -> list[Page]:
 def assumptions_section(view, lang: str) -> list[Page]:
     s = view.summary
     flow = Flow(t("cl_pack_assumptions", lang), lang)
-    given = [printable(a) for a in s.get("assumptions") or [] if str(a).strip()]
+    own = (s.get("assumptions_by_lang") or {}).get(lang)  # the writer's sentences in the pack's language
+    given = [printable(a) for a in own or (s.get("assumptions") if s.get("lang", "vi") == lang else None) or []
+             if str(a).strip()]
     items = list(given)
     adj = s.get("adjacency") or {}
-    if not given or s.get("lang", "vi") != lang:  # the writer's own sentences already give the rule in its language
+    if not given:  # a folder without sentences in this language: the neighbour rule said here
         items.append(t("cl_rule_delaunay" if adj.get("method") == "delaunay" else "cl_rule_polygons", lang))
         names = view.names
         for a, b in adj.get("island_links") or []:

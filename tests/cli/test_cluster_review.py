@@ -104,3 +104,15 @@ def test_grid_points_are_not_neighbours_through_a_third():
         for b in near:
             ra, ca, rb, cb = int(a[0]), int(a[1]), int(b[0]), int(b[1])
             assert max(abs(ra - rb), abs(ca - cb)) == 1, (a, b)
+
+
+def test_an_english_pack_of_a_vietnamese_run_has_english_assumptions(runner, tmp_path):
+    """issue 12: matcher report --lang en on a folder written in Vietnamese lists the assumptions in English."""
+    from pypdf import PdfReader
+
+    out = tmp_path / "out"
+    assert invoke(runner, "cluster", LINE6, "--k", "2", "--out", out, *FAST).exit_code == 0
+    pack = tmp_path / "pack.pdf"
+    assert invoke(runner, "report", out, "--lang", "en", "--out", pack).exit_code == 0
+    text = " ".join(page.extract_text() for page in PdfReader(pack).pages)
+    assert "Hosts = the member" in text and "Đơn vị chủ trì =" not in text
