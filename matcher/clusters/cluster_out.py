@@ -148,9 +148,29 @@ def xlsx_sheets(run, tables: dict, lang: str, rotation_sheets: dict | None) -> d
     return sheets
 
 
+def _cells(units: pd.DataFrame) -> dict:
+    """cluster -> the union of its members' Voronoi cells in EPSG:4326, the areas the map shades (no overlaps,
+    unlike hulls); {} when the points give none."""
+    import geopandas as gpd
+
+    from ..render.cluster_plot import point_regions
+    from ..render.map_plot import utm_epsg
+
+    lon, lat = units["lon"].astype(float), units["lat"].astype(float)
+    epsg = utm_epsg(float(lon.mean()), float(lat.mean()))
+    g = gpd.GeoDataFrame({"cluster": units["cluster"].astype(int)}, geometry=gpd.points_from_xy(lon, lat),
+                         crs=4326).to_crs(epsg)
+    g["x"], g["y"] = g.geometry.x, g.geometry.y
+    found = point_regions(g)
+    if not found:
+        return {}
+    back = gpd.GeoSeries(list(found.values()), crs=epsg).to_crs(4326)
+    return dict(zip(found, back, strict=True))
+
+
 def gpkg_layers(run, tables: dict, lang: str) -> dict:
     """plan.gpkg: ``units`` (points, or polygons with --boundaries), ``clusters`` (dissolved polygons,
-    else the convex hull of the members' points: derived), ``neighbours`` (straight lines)."""
+    else the union of the members' Voronoi cells as the map shades them: derived), ``neighbours`` (lines)."""
     import geopandas as gpd
     import shapely
 
@@ -167,18 +187,22 @@ def gpkg_layers(run, tables: dict, lang: str) -> dict:
         geometry = shapely.points(units["lon"].astype(float).to_numpy(), units["lat"].astype(float).to_numpy())
     units_layer = _gdf(units, geometry)
     summ = tables["cluster_summary"].copy()
+    cells = {} if polys else _cells(units)
     shapes = []
     for c in summ["cluster"]:
         mine = units_layer[units_layer["cluster"] == c].geometry
         if polys:
             g = shapely.union_all(list(mine))
+        elif int(c) in cells:
+            g = cells[int(c)]
         else:
             g = shapely.convex_hull(shapely.multipoints(list(mine)))
             if g.geom_type != "Polygon":  # one or two members: a small buffer so it draws as an area
                 g = g.buffer(0.002)
         shapes.append(g if g.geom_type == "MultiPolygon" else shapely.multipolygons([g]) if g.geom_type == "Polygon"
                       else g)
-    summ["geometry_source"] = "dissolved boundaries" if polys else "convex hull of member points (derived)"
+    summ["geometry_source"] = "dissolved boundaries" if polys else (
+        "members' Voronoi cells, cut near the points (derived)" if cells else "convex hull of member points (derived)")
     clusters_layer = gpd.GeoDataFrame(summ, geometry=shapes, crs=CRS)
     at = {c: (lon, lat) for c, lat, lon in zip(run.units.codes, run.units.lats, run.units.lons, strict=True)}
     neigh = tables["neighbours"]

@@ -116,3 +116,20 @@ def test_an_english_pack_of_a_vietnamese_run_has_english_assumptions(runner, tmp
     assert invoke(runner, "report", out, "--lang", "en", "--out", pack).exit_code == 0
     text = " ".join(page.extract_text() for page in PdfReader(pack).pages)
     assert "Hosts = the member" in text and "Đơn vị chủ trì =" not in text
+
+
+def test_cluster_areas_in_the_geopackage_do_not_overlap(runner, tmp_path):
+    """issue 12: without polygons the clusters layer holds the members' Voronoi cells: no two clusters overlap."""
+    import geopandas as gpd
+
+    src = tmp_path / "grid.csv"
+    rows = [f"{1000 + 4 * r + c + 1:05d},Đơn vị {4 * r + c},xã,{16 + 0.01 * r},{108 + 0.013 * c},{100 + 7 * r + c},5"
+            for r in range(3) for c in range(4)]
+    src.write_text("code,name,unit_type,lat,lon,population,area_km2\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert invoke(runner, "cluster", src, "--k", "3", "--out", out, *FAST).exit_code == 0
+    layer = gpd.read_file(out / "plan.gpkg", layer="clusters").to_crs(32649)
+    assert set(layer["geometry_source"]) == {"members' Voronoi cells, cut near the points (derived)"}
+    for i in range(len(layer)):
+        for j in range(i + 1, len(layer)):
+            assert layer.geometry[i].intersection(layer.geometry[j]).area < 1.0  # square metres: touching only
