@@ -62,8 +62,9 @@ counting ``STEPS_PER_SECOND`` proposals as one deterministic second.
 
 Every stage runs CP-SAT with one worker, a fixed seed and a deterministic-time limit: the first stage
 half of what the warm start left (all of it alone; an equal share beside one later stage), each later
-stage an equal share of the rest (the budget not used by a stage passes on); the wall clock only guards. A stage in which CP-SAT finds
-nothing better than its hint in its share keeps the hinted plan, FEASIBLE with that plan's value
+stage an equal share of the rest (the budget not used by a stage passes on); the wall clock only
+guards. A stage in which CP-SAT finds nothing better than its hint in its share keeps the hinted plan,
+FEASIBLE with that plan's value
 (computed from the definitions) and the bound known. A stage that is not proven optimal keeps its best
 value (not a bound) for the next stages.
 """
