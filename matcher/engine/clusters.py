@@ -264,6 +264,7 @@ def partition(codes: Sequence[str], adjacency: Mapping[str, Sequence[str]], *, k
               max_moves: int | None = None) -> ClusterResult:
     """Partition ``codes`` into clusters (see the module docstring for the model).
 
+    Units are taken in code order whatever the order given (the same units give the same plan).
     ``size`` is the band ``(lo, hi)`` (default ``(1, n)``); ``attributes`` name -> a
     non-negative integer per unit (in ``codes`` order) to balance; ``types`` code -> type for
     ``separate_types``; ``pins`` code -> cluster index; ``distance_m`` an n x n matrix of
@@ -278,6 +279,15 @@ def partition(codes: Sequence[str], adjacency: Mapping[str, Sequence[str]], *, k
     index = {c: i for i, c in enumerate(codes)}
     if len(index) != n or n == 0:
         raise _bad(n, "the units must be a non-empty list of distinct codes", "code")
+    if codes != sorted(codes):  # work in code order: the plan does not depend on the order of the rows
+        order = sorted(range(n), key=codes.__getitem__)
+        return partition(
+            [codes[i] for i in order], adjacency, k=k, size=size,
+            attributes=None if attributes is None else {a: [v[i] for i in order] for a, v in attributes.items()},
+            types=types, separate_types=separate_types, pins=pins,
+            distance_m=None if distance_m is None else [[distance_m[i][j] for j in order] for i in order],
+            contiguous=contiguous, max_deterministic_time=max_deterministic_time, wall_limit_s=wall_limit_s,
+            seed=seed, previous=previous, max_moves=max_moves)
     lo, hi = size if size is not None else (1, n)
     type_list = None
     if separate_types:

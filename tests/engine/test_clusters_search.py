@@ -112,3 +112,18 @@ def test_moves_stage_is_the_fewest_moves_at_the_best_deviation():
     kept = partition(codes, adj, k=2, size=(3, 3), attributes={"population": pop}, previous=previous,
                      max_moves=0, max_deterministic_time=5)
     assert kept.clusters == previous
+
+
+@settings(max_examples=10, deadline=None)
+@given(perm=st.permutations(list(range(9))))
+def test_the_plan_does_not_depend_on_the_order_of_the_units(perm):
+    """issue 12: the same 3x3 grid given in any order of its units gives the same clusters and stage values."""
+    codes, adj, dist = grid(3, 3)
+    pop = [5, 9, 2, 7, 3, 8, 4, 6, 1]
+    base = partition(codes, adj, k=3, size=(2, 4), attributes={"population": pop}, distance_m=dist,
+                     max_deterministic_time=2)
+    shuffled = [codes[i] for i in perm]
+    other = partition(shuffled, adj, k=3, size=(2, 4), attributes={"population": [pop[i] for i in perm]},
+                      distance_m=[[dist[i][j] for j in perm] for i in perm], max_deterministic_time=2)
+    assert other.clusters == base.clusters and other.hosts == base.hosts
+    assert [(s.name, s.value, s.bound) for s in other.stages] == [(s.name, s.value, s.bound) for s in base.stages]
