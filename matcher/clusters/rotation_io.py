@@ -44,12 +44,26 @@ def parse_years(text: str) -> range:
     return range(first, last + 1)
 
 
-def _code(table, i, col, raw, issues) -> str | None:
+def _code(table, i, col, raw, issues, short: bool = False) -> str | None:
+    """A 5-digit commune code, or with ``short`` (a national grouping) a 2-digit province code."""
+    if short:
+        code = str(raw).strip().removesuffix(".0")
+        code = code.zfill(2) if code.isdigit() else code
+        if not re.fullmatch(r"\d{2}", code):
+            issues.append(table.issue(i, col, raw, "must be a 2-digit province code"))
+            return None
+        return code
     code = repair_code(raw)
     if not CODE.match(code):
         issues.append(table.issue(i, col, raw, "must be a 5-digit unit code"))
         return None
     return code
+
+
+def _short(raws) -> bool:
+    """Are these the codes of provinces (every one 1-2 digits as written)?"""
+    raws = [str(r).strip().removesuffix(".0") for r in raws]
+    return bool(raws) and all(r.isdigit() and len(r) <= 2 for r in raws)
 
 
 def _cluster_order(key: str):
@@ -62,8 +76,10 @@ def read_clusters(path: Path) -> Clusters:
     table = read_table(path)
     table.raise_if(missing_columns(table, ["code", "name", "cluster"]))
     issues, members, names, seen = [], {}, {}, {}
-    for i, row in enumerate(table.frame.to_dict("records")):
-        code = _code(table, i, "code", row["code"], issues)
+    records = table.frame.to_dict("records")
+    short = _short(r["code"] for r in records)
+    for i, row in enumerate(records):
+        code = _code(table, i, "code", row["code"], issues, short)
         name, cluster = (row["name"] or "").strip(), (row["cluster"] or "").strip()
         if not name:
             issues.append(table.issue(i, "name", row["name"], "is empty; give the unit's name"))
@@ -92,6 +108,7 @@ def read_history(path: Path, clusters: Clusters, years: range) -> list[Term]:
     table = read_table(path)
     table.raise_if(missing_columns(table, ["cluster", "year", "head_code"]))
     where = clusters.cluster_of()
+    short = all(len(c) == 2 for c in where)
     issues, terms, seen = [], [], {}
 
     def member(i, col, code, cluster) -> bool:
@@ -121,9 +138,9 @@ def read_history(path: Path, clusters: Clusters, years: range) -> list[Term]:
             issues.append(table.issue(i, "year", raw_year, f"cluster {cluster} already has {year} "
                                                            f"(row {seen[cluster, year]})"))
             year = None
-        head = _code(table, i, "head_code", row["head_code"], issues)
+        head = _code(table, i, "head_code", row["head_code"], issues, short)
         raw_deps = [d for d in (row.get("deputy_codes") or "").split(";") if d.strip()]
-        deps = [_code(table, i, "deputy_codes", d, issues) for d in raw_deps]
+        deps = [_code(table, i, "deputy_codes", d, issues, short) for d in raw_deps]
         if not ok or year is None or head is None or None in deps:
             continue
         seen[cluster, year] = table.rows[i]
