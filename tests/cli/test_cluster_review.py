@@ -138,8 +138,8 @@ def test_cluster_areas_in_the_geopackage_do_not_overlap(runner, tmp_path):
 def test_rotate_keeps_two_digit_province_codes(runner, tmp_path):
     """issue 12: matcher rotate on a national grouping (2-digit province codes) keeps the codes as written."""
     src = tmp_path / "clusters.csv"
-    src.write_text("code,name,cluster\n01,Hà Nội,1\n04,Cao Bằng,1\n08,Tuyên Quang,1\n75,Đồng Nai,2\n79,TP. Hồ Chí Minh,2\n",
-                   encoding="utf-8")
+    src.write_text("code,name,cluster\n01,Hà Nội,1\n04,Cao Bằng,1\n08,Tuyên Quang,1\n75,Đồng Nai,2\n"
+                   "79,TP. Hồ Chí Minh,2\n", encoding="utf-8")
     out = tmp_path / "rot"
     result = invoke(runner, "rotate", src, "--years", "2026..2027", "--out", out)
     assert result.exit_code == 0, result.output
