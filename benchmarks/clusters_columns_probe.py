@@ -26,25 +26,19 @@ BP = 10_000
 
 
 def candidates(adj, pop, k, lo, hi, d):
-    """Every connected set of lo..hi units with total within ±d of the mean: (members, total)."""
+    """Every connected set of lo..hi units with total within ±d of the mean: (members, total), each once
+    (rooted at its lowest unit; the engine's enumeration)."""
+    from matcher.engine.clusters_search import connected_sets
+
     t = sum(pop)
     upper, lower = t / k * (1 + d), t / k * (1 - d)
     found = []
     for root in range(len(adj)):
-        stack = [((root,), pop[root], [x for x in adj[root] if x > root])]
-        while stack:
-            part, tot, ext = stack.pop()
+        above = [[x for x in adj[u] if x > root] for u in range(len(adj))]
+        for part, (tot,) in connected_sets(root, above.__getitem__, hi, lambda u: [pop[u]],
+                                           lambda tot: tot[0] <= upper):
             if len(part) >= lo and tot >= lower:
                 found.append((part, tot))
-            if len(part) == hi:
-                continue
-            near = {y for x in part for y in adj[x]}
-            ext = list(ext)
-            while ext:
-                w = ext.pop()
-                if tot + pop[w] <= upper:
-                    new = [x for x in adj[w] if x > root and x not in part and x not in ext and x not in near]
-                    stack.append(((*part, w), tot + pop[w], ext + new))
     return found
 
 

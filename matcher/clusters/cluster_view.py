@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, ValidationIssue
+from ..io.cells import unescape_text
 
 __all__ = ["ClusterView", "is_cluster_dir", "read_cluster_dir"]
 
@@ -154,7 +155,7 @@ class _Csv:
             first = (str(e).strip().splitlines() or [type(e).__name__])[0]
             raise _bad(path.name, f"cannot be read as a comma-separated table ({first})") from e
         frame.columns = [str(c).strip() for c in frame.columns]
-        self.frame = frame
+        self.frame = frame.apply(lambda col: col.map(unescape_text)) if len(frame) else frame  # '=… as written
         self.rows = list(range(2, len(frame) + 2))
         missing = [c for c in required if c not in frame.columns]
         if missing:
@@ -258,18 +259,13 @@ def read_rotation(path: Path, units: pd.DataFrame) -> pd.DataFrame:
         raise _bad(str(path), "file not found")
     table = _Csv(path, ROTATION_COLUMNS)
     cluster_of = dict(zip(units["code"], units["cluster"], strict=True))
-    unpadded = {code.lstrip("0"): code for code in cluster_of}  # matcher rotate pads codes to 5 digits ('00075')
-
-    def code_of(raw) -> str:
-        code = repair_code(raw)
-        return code if code in cluster_of else unpadded.get(code.lstrip("0"), code)
 
     issues, rows = [], []
     for i, r in enumerate(table.frame.to_dict("records")):
         c = _number(table, i, "cluster", r["cluster"], issues, integer=True)
         y = _number(table, i, "year", r["year"], issues, integer=True)
-        head = code_of(r["head_code"])
-        deputies = tuple(code_of(d) for d in _split(r["deputy_codes"]))
+        head = repair_code(r["head_code"])
+        deputies = tuple(repair_code(d) for d in _split(r["deputy_codes"]))
         if c is None or y is None:
             continue
         if c not in set(cluster_of.values()):
@@ -281,7 +277,7 @@ def read_rotation(path: Path, units: pd.DataFrame) -> pd.DataFrame:
         names = _split(r["deputy_names"])
         rows.append({"cluster": c, "year": y, "head_code": head, "head_name": (r["head_name"] or "").strip(),
                      "deputy_codes": deputies, "deputy_names": names,
-                     "slack": tuple(code_of(x) for x in _split(r["slack"]))})
+                     "slack": tuple(repair_code(x) for x in _split(r["slack"]))})
     table.raise_if(issues)
     return pd.DataFrame(rows, columns=list(ROTATION_COLUMNS))
 

@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 
 from ..errors import InputError, ValidationIssue
+from .clusters_search import connected_sets
 
 BP = 10_000
 SOURCE = "clusters"
@@ -73,31 +74,23 @@ def unit_bound(u, adj, lo, hi, attrs, k, types=None, stop_at=0, node_cap=20_000)
     totals = [sum(v) for v in attrs]
     ok = (lambda x: True) if types is None else (lambda x: types[x] == types[u])
     best, nodes = None, 0
-    stack = [((u,), [v[u] for v in attrs], [x for x in adj[u] if ok(x)])]
-    while stack:
+
+    def keep(tot) -> bool:  # totals only grow: a set already further above the mean than the best cannot do better
+        return best is None or not any(k * s > t and -(-BP * (k * s - t) // t) >= best
+                                       for s, t in zip(tot, totals, strict=True))
+
+    usable = {}
+    for part, tot in connected_sets(u, lambda x: usable.setdefault(x, [y for y in adj[x] if ok(y)]), hi,
+                                    lambda x: [v[x] for v in attrs], keep):
         nodes += 1
         if nodes > node_cap:
             return None, nodes
-        part, tot, ext = stack.pop()
         if len(part) >= lo:
             val = _bp(tot, totals, k)
             if best is None or val < best:
                 best = val
                 if best <= stop_at:
                     return best, nodes
-        if len(part) == hi:
-            continue
-        inside = set(part)
-        near = {y for x in part for y in adj[x]}
-        ext = list(ext)
-        while ext:
-            x = ext.pop()
-            new_tot = [t + attrs[a][x] for a, t in enumerate(tot)]
-            if best is not None and any(k * s > t and -(-BP * (k * s - t) // t) >= best
-                                        for s, t in zip(new_tot, totals, strict=True)):
-                continue
-            new = [y for y in adj[x] if ok(y) and y not in inside and y not in ext and y not in near]
-            stack.append(((*part, x), new_tot, ext + new))
     return (best if best is not None else 0), nodes
 
 

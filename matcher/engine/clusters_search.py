@@ -39,6 +39,29 @@ def connected(members: set[int], adj: Sequence[Sequence[int]]) -> bool:
     return len(seen) == len(members)
 
 
+def connected_sets(root, nbr, hi, value, keep=None):
+    """Every connected set of at most ``hi`` units holding ``root``, once each (the ESU rule: a set grows
+    only by units next to its newest member and to no older one), depth first; yields (members, totals).
+    ``nbr(u)``: u's usable neighbours; ``value(u)``: u's figures (a list); ``keep(totals)`` False stops a
+    set from growing to those totals (checked when it would grow, after the consumer has seen the set)."""
+    stack = [((root,), list(value(root)), list(nbr(root)))]
+    while stack:
+        part, tot, ext = stack.pop()
+        yield part, tot
+        if len(part) == hi:
+            continue
+        inside = set(part)
+        near = {y for x in part for y in nbr(x)}
+        ext = list(ext)
+        while ext:
+            x = ext.pop()
+            new_tot = [t + v for t, v in zip(tot, value(x), strict=True)]
+            if keep is not None and not keep(new_tot):
+                continue
+            new = [y for y in nbr(x) if y not in inside and y not in ext and y not in near]
+            stack.append(((*part, x), new_tot, ext + new))
+
+
 def weights(attrs: Sequence[Sequence[int]], k: int) -> list[list[float]]:
     """Per unit, per attribute: k x value / total (a cluster's sum of these is 1 at the mean)."""
     totals = [sum(v) for v in attrs]
@@ -139,9 +162,7 @@ def best_split(union: set[int], adj, lo, hi, w, fixed_side=None):
     if lo_s > hi_s:
         return None
     best = None
-    stack = [((root,), [w[root][a] for a in range(na)], list(nbr[root]))]
-    while stack:
-        part, tot, ext = stack.pop()
+    for part, tot in connected_sets(root, nbr.__getitem__, hi_s, w.__getitem__):
         if len(part) >= lo_s:
             da = [t - 1.0 for t in tot]
             db = [s - t - 1.0 for s, t in zip(total, tot, strict=True)]
@@ -151,15 +172,6 @@ def best_split(union: set[int], adj, lo, hi, w, fixed_side=None):
                 ok = fixed_side is None or all((u in inside) == (s == 0) for u, s in fixed_side.items())
                 if ok and connected(union - inside, adj):
                     best = (cand, inside)
-        if len(part) == hi_s:
-            continue
-        inside = set(part)
-        near = {v for u in part for v in nbr[u]}
-        ext = list(ext)
-        while ext:
-            x = ext.pop()
-            new = [y for y in nbr[x] if y != root and y not in inside and y not in ext and y not in near]
-            stack.append(((*part, x), [t + w[x][a] for a, t in enumerate(tot)], ext + new))
     return best
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from .cluster_colours import cluster_colours
 from .map_labels import Placer
-from .map_plot import _north_arrow, _scale_bar, utm_epsg
+from .map_plot import _north_arrow, _scale_bar, fit_box, utm_epsg
 
 NUMBER_PT, HEAD_PT, DEPUTY_PT = 11.0, 7.5, 7.0
 NUMBER_BOX = {"boxstyle": "circle,pad=0.25", "fc": "white", "ec": "#222222", "lw": 0.9}
@@ -125,12 +125,7 @@ def _frame(ax, ctx: ClusterPlot) -> None:
     for shape in ctx.shapes.values():
         a, b, c, d = shape.bounds
         x0, y0, x1, y1 = min(x0, a), min(y0, b), max(x1, c), max(y1, d)
-    pad = 0.04 * max(x1 - x0, y1 - y0, 1000)
-    ax.set_xlim(x0 - pad, x1 + pad)
-    ax.set_ylim(y0 - pad, y1 + pad)
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
+    fit_box(ax, x0, y0, x1, y1)
     for side in ax.spines.values():
         side.set_color("#999999")
 

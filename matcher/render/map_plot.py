@@ -117,6 +117,11 @@ def _frame(ax, pts, polys) -> None:
         if len(mine):
             px0, py0, px1, py1 = mine.total_bounds
             x0, x1, y0, y1 = min(x0, px0), max(x1, px1), min(y0, py0), max(y1, py1)
+    fit_box(ax, x0, y0, x1, y1)
+
+
+def fit_box(ax, x0: float, y0: float, x1: float, y1: float) -> None:
+    """Show the box (metres) with a 4 % margin, equal aspect, no ticks or axis labels."""
     pad = 0.04 * max(x1 - x0, y1 - y0, 1000)
     ax.set_xlim(x0 - pad, x1 + pad)
     ax.set_ylim(y0 - pad, y1 + pad)

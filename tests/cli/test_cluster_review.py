@@ -145,3 +145,15 @@ def test_rotate_keeps_two_digit_province_codes(runner, tmp_path):
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out / "rotation.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert set(frame["head_code"]) <= {"01", "04", "08", "75", "79"}
+
+
+def test_a_name_written_with_the_formula_escape_reads_back_as_written(runner, tmp_path):
+    """issue 12: a unit named '=Cát Bi' is escaped in clusters.csv ('=…) and the map/pack reader gives the name."""
+    from matcher.clusters.cluster_view import read_cluster_dir
+
+    src = tmp_path / "u.csv"
+    src.write_text(LINE6.read_text(encoding="utf-8").replace(",Cát Bi,", ",=Cát Bi,"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert invoke(runner, "cluster", src, "--k", "2", "--out", out, *FAST).exit_code == 0
+    assert "'=Cát Bi" in (out / "clusters.csv").read_text(encoding="utf-8-sig")
+    assert "=Cát Bi" in set(read_cluster_dir(out).units["name"])

@@ -92,17 +92,17 @@ def test_cli_bad_folder_exit_2(tmp_path, runner):
     assert r.exit_code == 2 and "--year" in r.output
 
 
-def test_province_codes_kept_and_padded_rotation_matched(tmp_path):
-    """issue 12: 2-digit province codes stay as given; a rotation from matcher rotate that padded them
-    ('00003') still names the folder's units."""
+def test_province_codes_kept_and_their_rotation_matched(tmp_path):
+    """issue 12: 2-digit province codes stay as given, and a rotation naming them (as matcher rotate writes
+    it) names the folder's units."""
     from cluster_folders import tiny_neighbours, tiny_rotation, tiny_units, write_folder
 
     to2 = {f"{10000 + i:05d}": f"{i + 1:02d}" for i in range(9)}
     u = tiny_units()
     u["code"] = u["code"].map(to2)
     nb = [(to2[a], to2[b], r) for a, b, r in tiny_neighbours()]
-    rot = [{**r, "head_code": f"{int(to2[r['head_code']]):05d}", "deputy_codes": f"{int(to2[r['deputy_codes']]):05d}",
-            "slack": ""} for r in tiny_rotation()]
+    rot = [{**r, "head_code": to2[r["head_code"]], "deputy_codes": to2[r["deputy_codes"]], "slack": ""}
+           for r in tiny_rotation()]
     folder = write_folder(tmp_path / "p", u, nb, rot)
     v = read_cluster_dir(folder, year=2026)
     assert list(v.units["code"])[:3] == ["01", "02", "03"]
